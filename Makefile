@@ -1,0 +1,35 @@
+# Le bot SPRO — see README.md. Every target sets the project up first when needed.
+SHELL := /bin/bash
+PY := .venv/bin/python
+RASA := .venv/bin/rasa
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: setup test lint validate train run bench clean
+
+setup:
+	@scripts/setup.sh
+	@$(PY) -m bot directory init
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+validate: setup
+	$(PY) -m bot validate
+
+train: setup
+	@scripts/train.sh
+
+test: setup lint validate train
+	$(PY) -m pytest
+
+run: setup train
+	@scripts/run.sh
+
+bench: setup train
+	$(PY) bench/nlu.py
+
+clean:
+	rm -rf var results .pytest_cache .ruff_cache

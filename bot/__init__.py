@@ -1,0 +1,1 @@
+"""The SPRO Centre-Val de Loire orientation bot: domain core, channels, tools."""
