@@ -1,0 +1,60 @@
+"""Tables of the structure directory (SQLAlchemy; SQLite by default, PostgreSQL by URL)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Integer, String, Text
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+# Column order of the CSV file editors exchange (docs/annuaire.md); the export writes exactly this.
+CSV_FIELDS = (
+    "id",
+    "name",
+    "door",
+    "territory",
+    "address",
+    "postal_code",
+    "city",
+    "phone",
+    "email",
+    "url",
+    "source",
+    "updated_at",
+)
+
+
+class TerritoryRow(Base):
+    """A SPRO territory, copied from ``data/geo/territories.csv`` so SQL reports can join on it."""
+
+    __tablename__ = "territories"
+
+    id = Column(String(64), primary_key=True)
+    name = Column(String(200), nullable=False)
+    department = Column(String(3), nullable=False, index=True)
+    seats = Column(String(200), nullable=False)
+
+
+class StructureRow(Base):
+    """One structure of the directory.
+
+    ``territory`` is the area it serves: a territory id, a department code (every territory of
+    that department) or ``region``. ``position`` keeps the editors' order so that an export
+    gives back the very file that was imported.
+    """
+
+    __tablename__ = "structures"
+
+    id = Column(String(100), primary_key=True)
+    position = Column(Integer, nullable=False)
+    name = Column(String(300), nullable=False)
+    door = Column(String(40), nullable=False, index=True)
+    territory = Column(String(64), nullable=False, index=True)
+    address = Column(Text)
+    postal_code = Column(String(5))
+    city = Column(String(200))
+    phone = Column(String(40))
+    email = Column(String(254))
+    url = Column(Text)
+    source = Column(Text, nullable=False)
+    updated_at = Column(String(10))

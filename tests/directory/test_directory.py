@@ -1,0 +1,148 @@
+"""The structure directory: all-or-nothing import, exact export, lookup by door and territory,
+on SQLite and on the machine's PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.directory import Directory, InvalidDirectoryFile, ensure_loaded
+from bot.directory.models import CSV_FIELDS
+from bot.directory.store import STRUCTURES_FILE
+
+HEADER = ",".join(CSV_FIELDS)
+GOOD = "ml-x,Mission locale X,mission_locale,vierzon,1 rue A,18100,Vierzon,02 48 00 00 00,contact@ml.example.fr,https://ml.example.fr,test,2026-01-01"
+
+
+def write(tmp_path: Path, *lines: str) -> Path:
+    path = tmp_path / "structures.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_committed_file_round_trips_exactly(database_url: str, tmp_path: Path) -> None:
+    directory = Directory.from_url(database_url)
+    count = directory.import_csv(STRUCTURES_FILE)
+    assert count >= 25
+    out = tmp_path / "export.csv"
+    assert directory.export_csv(out) == count
+    assert out.read_bytes() == STRUCTURES_FILE.read_bytes()
+
+
+def test_lookup_prefers_the_territory_then_the_department_then_the_region(database_url: str, tmp_path: Path) -> None:
+    directory = Directory.from_url(database_url)
+    directory.import_csv(
+        write(
+            tmp_path,
+            HEADER,
+            "ft-region,France Travail,france_travail,region,,,,39 49,,,test,",
+            "ft-18,France Travail Cher,france_travail,18,,,,,,,test,",
+            "ft-vierzon,France Travail Vierzon,france_travail,vierzon,,,,,,,test,",
+        )
+    )
+    assert directory.find("france_travail", "vierzon").id == "ft-vierzon"
+    assert directory.find("france_travail", "bourges").id == "ft-18"
+    assert directory.find("france_travail", "tours").id == "ft-region"
+    assert directory.find("france_travail", None).id == "ft-region"
+    assert directory.find("cio", "vierzon") is None
+    assert directory.needs_territory("france_travail")
+    assert directory.find("france_travail", "bourges").area == "18"
+
+
+def test_unknown_fields_stay_empty_never_invented(database_url: str, tmp_path: Path) -> None:
+    directory = Directory.from_url(database_url)
+    directory.import_csv(write(tmp_path, HEADER, "cio-x,CIO X,cio,tours,,,,,,,test,"))
+    structure = directory.find("cio", "tours")
+    assert (structure.address, structure.phone, structure.email, structure.url) == (None, None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("row", "error"),
+    [
+        ("ml-x,Mission locale X,pole_emploi,vierzon,,,,,,,test,", "ligne 2 : porte inconnue « pole_emploi »"),
+        ("ml-x,Mission locale X,mission_locale,paris,,,,,,,test,", "ligne 2 : territoire inconnu « paris »"),
+        ("ml-x,Mission locale X,mission_locale,vierzon,,1810,,,,,test,", "ligne 2 : code postal « 1810 » invalide"),
+        (
+            "ml-x,Mission locale X,mission_locale,vierzon,,,,02 48 00,,,test,",
+            "ligne 2 : téléphone « 02 48 00 » invalide",
+        ),
+        (
+            "ml-x,Mission locale X,mission_locale,vierzon,,,,+44 20 7946 0000,,,test,",
+            "ligne 2 : téléphone « +44 20 7946 0000 » invalide",
+        ),
+        (
+            "ml-x,Mission locale X,mission_locale,vierzon,,,,,contact@,,test,",
+            "ligne 2 : adresse e-mail « contact@ » invalide",
+        ),
+        (
+            "ml-x,Mission locale X,mission_locale,vierzon,,,,,,javascript:alert(1),test,",
+            "ligne 2 : site web « javascript:alert(1) » invalide",
+        ),
+        (
+            "ml-x,Mission locale X,mission_locale,vierzon,,,,,,,test,31/12/2016",
+            "ligne 2 : date « 31/12/2016 » invalide",
+        ),
+        ("ml-x,,mission_locale,vierzon,,,,,,,test,", "ligne 2 : « name » est obligatoire"),
+        ("ml-x,Mission locale X,mission_locale,vierzon,,,,,,,,", "ligne 2 : « source » est obligatoire"),
+        ("ML X,Mission locale X,mission_locale,vierzon,,,,,,,test,", "ligne 2 : identifiant « ML X » invalide"),
+        ("ml-x,Mission locale, X,mission_locale,vierzon,,,,,,,test,", "ligne 2 : trop de cellules"),
+    ],
+)
+def test_each_malformed_row_is_reported_with_its_line(tmp_path: Path, row: str, error: str) -> None:
+    directory = Directory.from_url(f"sqlite:///{tmp_path / 'd.db'}")
+    with pytest.raises(InvalidDirectoryFile) as caught:
+        directory.import_csv(write(tmp_path, HEADER, row))
+    assert caught.value.errors[0].startswith(error)
+
+
+def test_duplicates_are_reported_with_both_lines(tmp_path: Path) -> None:
+    directory = Directory.from_url(f"sqlite:///{tmp_path / 'd.db'}")
+    other = GOOD.replace("ml-x,", "ml-y,", 1)
+    with pytest.raises(InvalidDirectoryFile) as caught:
+        directory.import_csv(write(tmp_path, HEADER, GOOD, GOOD, other))
+    assert caught.value.errors == [
+        "ligne 3 : identifiant « ml-x » déjà utilisé ligne 2",
+        "ligne 3 : doublon de la ligne 2 (même nom, même porte, même territoire)",
+        "ligne 4 : doublon de la ligne 2 (même nom, même porte, même territoire)",
+    ]
+
+
+def test_a_wrong_header_is_refused() -> None:
+    from bot.directory.csvio import parse_csv
+
+    with pytest.raises(InvalidDirectoryFile) as caught:
+        parse_csv("id,nom,door\n", doors=[], territories=[], departments=[])
+    assert caught.value.errors[0].startswith("ligne 1 : colonnes manquantes : name, territory")
+    assert "colonnes inconnues : nom" in caught.value.errors[0]
+
+
+def test_an_invalid_file_writes_nothing(database_url: str, tmp_path: Path) -> None:
+    directory = Directory.from_url(database_url)
+    directory.import_csv(STRUCTURES_FILE)
+    before = directory.stats()
+    bad = write(tmp_path, HEADER, GOOD, GOOD.replace("ml-x", "ml-z").replace("vierzon", "atlantis"))
+    with pytest.raises(InvalidDirectoryFile) as caught:
+        directory.import_csv(bad)
+    assert caught.value.errors == [
+        "ligne 3 : territoire inconnu « atlantis » (un territoire, un numéro de département ou region)"
+    ]
+    assert directory.stats() == before
+
+
+def test_setup_loads_an_empty_directory_but_never_overwrites_one(tmp_path: Path) -> None:
+    directory = Directory.from_url(f"sqlite:///{tmp_path / 'd.db'}")
+    assert ensure_loaded(directory) is True
+    directory.import_csv(write(tmp_path, HEADER, GOOD))
+    assert ensure_loaded(directory) is False
+    assert directory.stats()["structures"] == 1
+
+
+def test_stats_count_doors_and_show_what_each_territory_lacks(sqlite_url: str) -> None:
+    directory = Directory.from_url(sqlite_url)
+    directory.import_csv(STRUCTURES_FILE)
+    stats = directory.stats()
+    assert stats["by_door"]["mission_locale"] >= 10
+    assert "apec" in stats["doors_without_structure"]
+    assert "mission_locale" not in stats["missing_by_territory"]["vierzon"]
+    assert "mission_locale" in stats["missing_by_territory"]["orleans"]
