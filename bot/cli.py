@@ -1,0 +1,200 @@
+"""``python -m bot``: the project's command line (DESIGN §3).
+
+Exit code 0 on success, 2 on bad input with a one-line reason on stderr, so that scripts and
+editors can rely on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.geo import Resolution, Status, resolve
+from bot.orientation.vocabulary import vocabulary
+
+
+class BadInput(Exception):
+    """Reported as one line on stderr, with exit code 2."""
+
+
+def describe_failure(resolution: Resolution) -> str:
+    """Why a place could not be used, in one French line."""
+    if resolution.status is Status.AMBIGUOUS:
+        names = ", ".join(f"{c.name} ({c.postal_codes[0]})" for c in resolution.candidates[:10])
+        return f"commune ambiguë « {resolution.query} » : {names} — précisez le code postal"
+    if resolution.status is Status.OUTSIDE:
+        where = (
+            f" (département {resolution.department} – {resolution.department_name})"
+            if resolution.department_name
+            else ""
+        )
+        return f"« {resolution.query} » est hors de la région Centre-Val de Loire{where}"
+    return f"commune inconnue dans la région Centre-Val de Loire : « {resolution.query} »"
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    from bot.directory import open_directory
+    from bot.messages import recommendation_text
+    from bot.orientation import Place, Profile, default_rules, recommend
+
+    if args.age is not None and not 0 < args.age <= 120:
+        raise BadInput(f"âge invalide : {args.age} (attendu entre 1 et 120)")
+    place = Place()
+    if args.commune:
+        resolution = resolve(args.commune)
+        if not resolution.found:
+            raise BadInput(describe_failure(resolution))
+        commune = resolution.commune
+        place = Place(territory=commune.territory, commune=commune.name, department=commune.department)
+    profile = Profile(
+        statut=args.statut,
+        age=args.age,
+        handicap=args.handicap or None,
+        cadre=args.cadre or None,
+        contrat=args.contrat,
+    )
+    directory = open_directory()
+    rec = recommend(default_rules(), profile, args.besoin, place, directory.find)
+    if args.json:
+        _print_json(rec.as_payload())
+    else:
+        print(recommendation_text(rec))
+    return 0
+
+
+def cmd_geo_resolve(args: argparse.Namespace) -> int:
+    resolution = resolve(args.text)
+    if resolution.found:
+        if args.json:
+            _print_json(resolution.commune.as_dict())
+        else:
+            c = resolution.commune
+            print(
+                f"{c.name} ({c.insee}) – {', '.join(c.postal_codes)} – département {c.department} – territoire {c.territory}"
+            )
+        return 0
+    if args.json:
+        _print_json(
+            {
+                "error": resolution.status.value,
+                "query": resolution.query,
+                "candidates": [c.as_dict() for c in resolution.candidates],
+                "department": resolution.department,
+            }
+        )
+    raise BadInput(describe_failure(resolution))
+
+
+def cmd_directory_import(args: argparse.Namespace) -> int:
+    from bot.directory import InvalidDirectoryFile, open_directory
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise BadInput(f"fichier introuvable : {path}")
+    try:
+        count = open_directory(load=False).import_csv(path)
+    except InvalidDirectoryFile as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        raise BadInput(f"import refusé, rien n'a été écrit : {exc}") from exc
+    print(f"{count} structures importées depuis {path}")
+    return 0
+
+
+def cmd_directory_export(args: argparse.Namespace) -> int:
+    from bot.directory import open_directory
+
+    count = open_directory().export_csv(Path(args.file))
+    print(f"{count} structures exportées vers {args.file}")
+    return 0
+
+
+def cmd_directory_stats(args: argparse.Namespace) -> int:
+    from bot.directory import open_directory
+
+    stats = open_directory().stats()
+    if args.json:
+        _print_json(stats)
+    else:
+        print(f"{stats['structures']} structures")
+        for door, count in stats["by_door"].items():
+            print(f"  {door}: {count}")
+    return 0
+
+
+def cmd_directory_init(args: argparse.Namespace) -> int:
+    from bot.directory import open_directory
+
+    open_directory()
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from bot.validation import validate_project
+
+    problems = validate_project()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        raise BadInput(f"{len(problems)} problème(s) dans les données")
+    print("Données valides : règles, vocabulaire, communes et annuaire.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    vocab = vocabulary()
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Le bot SPRO Centre-Val de Loire.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    rec = sub.add_parser("recommend", help="la bonne porte pour une situation et un besoin")
+    rec.add_argument("--statut", required=True, choices=sorted(vocab.statuts))
+    rec.add_argument("--besoin", required=True, choices=sorted(vocab.besoins))
+    rec.add_argument("--age", type=int)
+    rec.add_argument("--commune")
+    rec.add_argument("--handicap", action="store_true", help="reconnaissance de travailleur handicapé (RQTH)")
+    rec.add_argument("--cadre", action="store_true")
+    rec.add_argument("--contrat", choices=sorted(vocab.contrats))
+    rec.add_argument("--json", action="store_true")
+    rec.set_defaults(func=cmd_recommend)
+
+    geo = sub.add_parser("geo", help="communes et territoires").add_subparsers(dest="geo_command", required=True)
+    res = geo.add_parser("resolve", help="trouver une commune à partir d'un nom ou d'un code postal")
+    res.add_argument("text")
+    res.add_argument("--json", action="store_true")
+    res.set_defaults(func=cmd_geo_resolve)
+
+    directory = sub.add_parser("directory", help="l'annuaire des structures").add_subparsers(
+        dest="dir_command", required=True
+    )
+    imp = directory.add_parser("import", help="remplacer l'annuaire par un fichier CSV (tout ou rien)")
+    imp.add_argument("file")
+    imp.set_defaults(func=cmd_directory_import)
+    exp = directory.add_parser("export", help="écrire l'annuaire dans un fichier CSV")
+    exp.add_argument("file")
+    exp.set_defaults(func=cmd_directory_export)
+    stats = directory.add_parser("stats", help="compter les structures par porte et par territoire")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(func=cmd_directory_stats)
+    init = directory.add_parser("init", help="créer la base et y charger l'annuaire livré si elle est vide")
+    init.set_defaults(func=cmd_directory_init)
+
+    val = sub.add_parser("validate", help="vérifier les règles, le vocabulaire, les communes et l'annuaire")
+    val.set_defaults(func=cmd_validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)  # argparse itself exits with 2 on a usage error
+    try:
+        return args.func(args)
+    except BadInput as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
