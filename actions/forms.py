@@ -1,0 +1,176 @@
+"""Qualifying questions: ask only what the deciding rule still needs, validate every answer.
+
+Answers come from the NLU, from buttons, or from a typed ``/intent{...}``: all go through the
+same validators. After two failed answers to the same question the bot explains why it asks and
+offers to go on without it; a third failure drops the question, so the form never loops (the
+failure cap of RasaHQ's financial-demo, rasa-sdk#317).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction, ValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import conversation_state as state
+from bot.geo import Status, gazetteer
+from bot.orientation import decide, missing_facts
+from bot.orientation.facts import is_skip, parse_age, parse_choice, parse_flag
+from bot.orientation.vocabulary import vocabulary
+
+# Slots filled from what the person says; each has a validate_<slot> below.
+FACT_SLOTS = ("besoin", "statut", "age", "contrat", "commune", "handicap", "cadre")
+MAX_FAILURES = 3  # the third failed answer drops the question
+EXPLAIN_AFTER = 2  # the second one makes the bot explain why it asks
+MAX_CANDIDATE_BUTTONS = 10
+INSEE_PREFIX = "insee:"
+
+
+class FactValidators:
+    """Validation shared by the form and by the slots filled outside it (corrections)."""
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Validate every fact the last message set, not only the one asked for.
+
+        « non, j'ai 27 ans » while the bot asks for the commune must still correct the age.
+        """
+        updates: dict[str, Any] = {}
+        for name, value in tracker.slots_to_validate().items():
+            if name in FACT_SLOTS:
+                result = getattr(self, f"validate_{name}")(value, dispatcher, tracker)
+                updates.update(result)
+                tracker.slots.update(result)
+        return [SlotSet(name, value) for name, value in updates.items()]
+
+    # -- one validator per fact ----------------------------------------------------------------
+
+    def validate_besoin(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        if is_skip(value):
+            return _decline("besoin", tracker)
+        need = value if value in vocabulary().besoins else parse_choice("besoin", value)
+        if need:
+            return {"besoin": need, "recommendation": None}
+        return _fail("besoin", tracker, dispatcher, "utter_invalid_besoin")
+
+    def validate_statut(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        if is_skip(value):
+            return _decline("statut", tracker)
+        statut = parse_choice("statut", value)
+        contrat = parse_choice("contrat", value)
+        if statut:
+            return {"statut": statut}
+        if contrat:  # « je suis en CDD » answers the situation question: a salaried person
+            return {"statut": "salarie", "contrat": contrat}
+        return _fail("statut", tracker, dispatcher, "utter_invalid_statut")
+
+    def validate_age(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        if is_skip(value):
+            return _decline("age", tracker)
+        age = parse_age(value)
+        if age is not None:
+            return {"age": age}
+        return _fail("age", tracker, dispatcher, "utter_invalid_age")
+
+    def validate_contrat(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        if is_skip(value):
+            return _decline("contrat", tracker)
+        contrat = parse_choice("contrat", value)
+        if contrat:
+            result: dict[str, Any] = {"contrat": contrat}
+            if not parse_choice("statut", tracker.get_slot("statut")):
+                result["statut"] = "salarie"
+            return result
+        return _fail("contrat", tracker, dispatcher, "utter_invalid_contrat")
+
+    def validate_handicap(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        return {"handicap": True if parse_flag(value) else None}
+
+    def validate_cadre(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        return {"cadre": True if parse_flag(value) else None}
+
+    def validate_commune(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        if is_skip(value):
+            return {**_decline("commune", tracker), "commune_candidates": None}
+        text = str(value or "")
+        places = gazetteer()
+        if text.startswith(INSEE_PREFIX) and text[len(INSEE_PREFIX) :] in places.communes:
+            commune = places.communes[text[len(INSEE_PREFIX) :]]
+            return _commune_found(commune)
+        resolution = places.resolve(text)
+        if resolution.status is Status.FOUND:
+            return _commune_found(resolution.commune)
+        if resolution.status is Status.AMBIGUOUS:
+            if len(resolution.candidates) > MAX_CANDIDATE_BUTTONS:
+                return _fail("commune", tracker, dispatcher, "utter_commune_too_many")
+            failed = _fail("commune", tracker, dispatcher, None)
+            failed["commune_candidates"] = [c.insee for c in resolution.candidates]
+            return failed
+        if resolution.status is Status.OUTSIDE:
+            name = resolution.outside_names[0] if resolution.outside_names else text.strip()[:60]
+            return _fail("commune", tracker, dispatcher, "utter_commune_outside", commune=name)
+        return _fail("commune", tracker, dispatcher, "utter_commune_unknown", commune=text.strip()[:60])
+
+
+def _commune_found(commune: Any) -> dict[str, Any]:
+    return {
+        "commune": commune.name,
+        "commune_insee": commune.insee,
+        "territory": commune.territory,
+        "commune_candidates": None,
+    }
+
+
+def _decline(slot: str, tracker: Tracker) -> dict[str, Any]:
+    declined = state.declined(tracker.slots) | {slot}
+    return {slot: None, "declined": sorted(declined)}
+
+
+def _fail(
+    slot: str, tracker: Tracker, dispatcher: CollectingDispatcher, response: str | None, **kwargs: Any
+) -> dict[str, Any]:
+    """Say what went wrong; count the failure only for the question actually asked."""
+    if response:
+        dispatcher.utter_message(response=response, **kwargs)
+    result: dict[str, Any] = {slot: None}
+    if slot == tracker.get_slot("requested_slot"):
+        failures = dict(tracker.get_slot("failures") or {})
+        failures[slot] = int(failures.get(slot, 0)) + 1
+        result["failures"] = failures
+        if failures[slot] >= MAX_FAILURES:
+            result.update(_decline(slot, tracker))
+    return result
+
+
+def required_facts(tracker: Tracker) -> list[str]:
+    """The questions still to ask, in order; the commune only when it changes the answer."""
+    slots = tracker.slots
+    besoin = state.besoin(slots)
+    declined = state.declined(slots)
+    missing = list(missing_facts(state.rules(), state.profile(slots), besoin, declined))
+    if missing or slots.get("commune_insee") or "commune" in declined:
+        return missing
+    rule = decide(state.rules(), state.profile(slots), besoin, declined).rule
+    return ["commune"] if rule is not None and state.needs_territory(rule.door) else []
+
+
+class ValidateOrientationForm(FactValidators, FormValidationAction):
+    def name(self) -> str:
+        return "validate_orientation_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        return required_facts(tracker)
+
+
+class ValidateSlotMappings(FactValidators, ValidationAction):
+    """Facts given outside the form (the first message, a later correction) are validated too."""
+
+    def name(self) -> str:
+        return "action_validate_slot_mappings"

@@ -1,0 +1,1 @@
+"""Helpers that start the real servers and talk to them over loopback."""
