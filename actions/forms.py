@@ -41,11 +41,21 @@ class FactValidators:
         « non, j'ai 27 ans » while the bot asks for the commune must still correct the age.
         """
         updates: dict[str, Any] = {}
-        for name, value in tracker.slots_to_validate().items():
-            if name in FACT_SLOTS:
-                result = getattr(self, f"validate_{name}")(value, dispatcher, tracker)
-                updates.update(result)
-                tracker.slots.update(result)
+        to_validate = {k: v for k, v in tracker.slots_to_validate().items() if k in FACT_SLOTS}
+        if "statut" not in to_validate and not tracker.get_slot("statut"):
+            guessed = _statut_from_text(tracker)
+            if guessed:
+                to_validate["statut"] = guessed
+        for name, value in to_validate.items():
+            result = getattr(self, f"validate_{name}")(value, dispatcher, tracker)
+            updates.update(result)
+            tracker.slots.update(result)
+        requested = tracker.get_slot("requested_slot")
+        if requested and requested not in to_validate and requested in required_facts(tracker):
+            # The answer did not answer the question: it counts, or the bot could ask forever.
+            result = _fail(requested, tracker, dispatcher, None)
+            updates.update(result)
+            tracker.slots.update(result)
         return [SlotSet(name, value) for name, value in updates.items()]
 
     # -- one validator per fact ----------------------------------------------------------------
@@ -115,6 +125,15 @@ class FactValidators:
             name = resolution.outside_names[0] if resolution.outside_names else text.strip()[:60]
             return _fail("commune", tracker, dispatcher, "utter_commune_outside", commune=name)
         return _fail("commune", tracker, dispatcher, "utter_commune_unknown", commune=text.strip()[:60])
+
+
+def _statut_from_text(tracker: Tracker) -> str | None:
+    """« j'ai arrêté l'école », « je bosse dans une usine »: the situation a need comes with,
+    when the NLU found no entity for it. Only read from a request or a situation message."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+    if not (intent.startswith("besoin_") or intent == "inform_situation"):
+        return None
+    return parse_choice("statut", tracker.latest_message.get("text") or "")
 
 
 def _commune_found(commune: Any) -> dict[str, Any]:

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# `make run`: the action server, the Rasa server (REST, and the channels of credentials.yml),
+# each in the background; Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p var
+export PYTHONPATH="$PWD" TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
+ACTIONS_PORT=${ACTIONS_PORT:-5055}
+RASA_PORT=${RASA_PORT:-5005}
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" > var/actions.log 2>&1 &
+pids+=($!)
+.venv/bin/rasa run --model models/spro.tar.gz --port "$RASA_PORT" \
+  --endpoints endpoints.yml --credentials credentials.yml > var/rasa.log 2>&1 &
+pids+=($!)
+
+echo "Démarrage du bot (une minute environ)…"
+for _ in $(seq 1 180); do
+  if curl -sf "http://localhost:$RASA_PORT/webhooks/rest/" >/dev/null; then break; fi
+  sleep 1
+done
+cat <<MSG
+
+Le bot SPRO est prêt.
+  API REST  : curl -s -X POST http://localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"moi","message":"bonjour"}'
+  Terminal  : .venv/bin/rasa shell --port 5006 (dans un autre terminal ; il utilise le même serveur d'actions)
+  Journaux  : var/actions.log, var/rasa.log
+Ctrl-C pour arrêter.
+MSG
+wait -n "${pids[@]}"
