@@ -18,12 +18,14 @@ lint: setup
 
 validate: setup
 	$(PY) -m bot validate
+	$(RASA) data validate --data data/nlu data/stories data/rules --quiet
 
 train: setup
 	@scripts/train.sh
 
 test: setup lint validate train
 	$(PY) -m pytest
+	$(RASA) test core --stories tests/stories --model models/spro.tar.gz --fail-on-prediction-errors --out results/stories --quiet
 
 run: setup train
 	@scripts/run.sh

@@ -71,6 +71,9 @@ class FactValidators:
     def validate_statut(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         if is_skip(value):
             return _decline("statut", tracker)
+        if "parent" in _entity_values(tracker, "statut"):
+            # « mon fils est en 1ère »: the writer is the parent, whatever the child's situation.
+            return {"statut": "parent"}
         statut = parse_choice("statut", value)
         contrat = parse_choice("contrat", value)
         if statut:
@@ -123,7 +126,7 @@ class FactValidators:
             return failed
         if resolution.status is Status.OUTSIDE:
             name = resolution.outside_names[0] if resolution.outside_names else text.strip()[:60]
-            return _fail("commune", tracker, dispatcher, "utter_commune_outside", commune=name)
+            return _fail("commune", tracker, dispatcher, "utter_commune_outside", commune=name, always=True)
         return _fail("commune", tracker, dispatcher, "utter_commune_unknown", commune=text.strip()[:60])
 
 
@@ -150,14 +153,28 @@ def _decline(slot: str, tracker: Tracker) -> dict[str, Any]:
     return {slot: None, "declined": sorted(declined)}
 
 
+def _entity_values(tracker: Tracker, entity: str) -> list[str]:
+    return [str(e.get("value")) for e in tracker.latest_message.get("entities") or [] if e.get("entity") == entity]
+
+
 def _fail(
-    slot: str, tracker: Tracker, dispatcher: CollectingDispatcher, response: str | None, **kwargs: Any
+    slot: str,
+    tracker: Tracker,
+    dispatcher: CollectingDispatcher,
+    response: str | None,
+    always: bool = False,
+    **kwargs: Any,
 ) -> dict[str, Any]:
-    """Say what went wrong; count the failure only for the question actually asked."""
-    if response:
+    """Say what went wrong and count it — for the question actually asked.
+
+    An unasked fact the NLU misread in passing is dropped silently (« I want a job » is not a
+    situation), unless the message is worth saying anyway (``always``: a place outside the region).
+    """
+    asked = slot == tracker.get_slot("requested_slot")
+    if response and (asked or always):
         dispatcher.utter_message(response=response, **kwargs)
     result: dict[str, Any] = {slot: None}
-    if slot == tracker.get_slot("requested_slot"):
+    if asked:
         failures = dict(tracker.get_slot("failures") or {})
         failures[slot] = int(failures.get(slot, 0)) + 1
         result["failures"] = failures
