@@ -39,11 +39,6 @@ FALLBACK = "nlu_fallback"
 TEST_FILE = ROOT / "tests" / "nlu" / "test_nlu.yml"
 
 
-def spans(example: Any) -> set[tuple[str, str]]:
-    """Entities as (type, normalised text): the unit of the entity F1."""
-    return {(e["entity"], e["value"] if "value" in e else "") for e in example.get("entities") or []}
-
-
 def entity_f1(gold: list[set], predicted: list[set]) -> float:
     tp = sum(len(g & p) for g, p in zip(gold, predicted, strict=True))
     fp = sum(len(p - g) for g, p in zip(gold, predicted, strict=True))
