@@ -143,12 +143,16 @@ def evaluate() -> None:
     for key in ("intent macro-F1", "intent macro-F1 (fallback = error)", "entity F1", "fallback rate"):
         base = f"{baseline[key]:.3f}" if key in baseline else "—"
         print(f"| {key:38} | {rasa[key]:13.3f} | {base:>20} |")
-    confusions = Counter(
+    print("\nMost frequent confusions (expected → predicted): " + confusions(test, parses))
+
+
+def confusions(examples: list[Any], parses: list[dict[str, Any]], most: int = 8) -> str:
+    counts = Counter(
         (e.get("intent"), next((r["name"] for r in p["intent_ranking"] if r["name"] != FALLBACK), FALLBACK))
-        for e, p in zip(test, parses, strict=True)
+        for e, p in zip(examples, parses, strict=True)
     )
-    worst = [(pair, n) for pair, n in confusions.most_common() if pair[0] != pair[1]][:8]
-    print("\nMost frequent confusions (expected → predicted): " + "; ".join(f"{a} → {b} ×{n}" for (a, b), n in worst))
+    worst = [(pair, n) for pair, n in counts.most_common() if pair[0] != pair[1]][:most]
+    return "; ".join(f"{a} → {b} ×{n}" for (a, b), n in worst)
 
 
 def validation_split() -> tuple[TrainingData, list[Any]]:

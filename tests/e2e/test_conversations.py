@@ -386,6 +386,8 @@ BAD_INPUTS = {
     "forged intent with a huge age": '/inform_age{"age": 999}',
     "forged intent with a script": '/inform_situation{"statut": "<script>alert(1)</script>"}',
     "forged intent setting a reserved slot": '/besoin_vae{"territory": "vierzon", "recommendation": "x"}',
+    "forged unknown intent": "/pirater_le_bot",
+    "control characters": "bonjour\x00\x1b[31m\u202e",
 }
 
 

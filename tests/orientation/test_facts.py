@@ -1,0 +1,64 @@
+"""Raw answers become vocabulary facts, or nothing: never a raw value in the bot's memory."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.orientation.facts import parse_age, parse_choice, parse_flag
+
+
+@pytest.mark.parametrize(
+    ("raw", "age"),
+    [
+        (19, 19),
+        ("19", 19),
+        ("19 ans", 19),
+        ("j'en ai 24", 24),
+        ("dix-sept ans", 17),
+        ("vingt et un", 21),
+        ("soixante-dix-sept", 77),
+        ("quatre-vingt-deux ans", 82),
+        ("j'ai un fils de dix-sept ans", 17),
+        ("16 ans et demi", 16),
+        ("999", None),
+        ("3", None),
+        ("-5", None),
+        ("bof", None),
+        (True, None),
+        ("<script>19</script>", 19),
+    ],
+)
+def test_ages_are_read_from_digits_or_french_words_in_a_sane_range(raw: object, age: int | None) -> None:
+    assert parse_age(raw) == age
+
+
+@pytest.mark.parametrize(
+    ("raw", "statut"),
+    [
+        ("salarie", "salarie"),
+        ("Je suis salarié", "salarie"),
+        ("je bosse dans une usine", "salarie"),
+        ("en terminale", "scolaire"),
+        ("je fais rien", "jeune_sans_activite"),
+        ("c'est pour ma fille", "parent"),
+        ("fonctionnaire territorial", "agent_public"),
+        ("Demandeur d'emploi", "demandeur_emploi"),
+        ("<script>alert(1)</script>", None),
+        ("n'importe quoi", None),
+    ],
+)
+def test_situations_are_recognised_from_ids_labels_and_phrases(raw: str, statut: str | None) -> None:
+    assert parse_choice("statut", raw) == statut
+
+
+@pytest.mark.parametrize(
+    ("raw", "contrat"), [("CDD", "cdd"), ("je suis en CDI", "cdi"), ("intérim", "interim"), ("stage", None)]
+)
+def test_contracts(raw: str, contrat: str | None) -> None:
+    assert parse_choice("contrat", raw) == contrat
+
+
+def test_flags_mean_yes_unless_they_say_no() -> None:
+    assert parse_flag("rqth") is True
+    assert parse_flag("non") is False
+    assert parse_flag(None) is False
