@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
+from bot.messages import contact_lines
+from bot.orientation.model import Structure
+
 SAFE_SCHEMES = ("http", "https", "tel", "mailto")
 
 
@@ -60,22 +63,13 @@ def safe_url(url: str | None) -> str | None:
 
 
 def recommendation_lines(payload: dict[str, Any]) -> list[str]:
-    """The recommendation card as lines of text, for channels without cards."""
+    """The recommendation card's structure as lines of text, for channels without cards."""
     structure = payload.get("structure") or {}
-    lines = []
-    if structure.get("name"):
-        lines.append(structure["name"])
-        place = " ".join(p for p in (structure.get("postal_code"), structure.get("city")) if p)
-        address = ", ".join(p for p in (structure.get("address"), place) if p)
-        if address:
-            lines.append(f"Adresse : {address}")
-        if structure.get("phone"):
-            lines.append(f"Téléphone : {structure['phone']}")
-        if structure.get("email"):
-            lines.append(f"E-mail : {structure['email']}")
-        if safe_url(structure.get("url")):
-            lines.append(f"Site : {structure['url']}")
-    return lines
+    if not structure.get("name"):
+        return []
+    fields = {k: structure.get(k) for k in Structure.__dataclass_fields__ if k != "area"}
+    fields["url"] = safe_url(fields.get("url"))
+    return contact_lines(Structure(**fields))
 
 
 def plain_text(message: Outgoing) -> str:
