@@ -48,6 +48,11 @@ class Structure:
         del data["area"]
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Structure:
+        """Back from a payload's ``structure`` (which has every field but ``area``)."""
+        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__ if k != "area"})
+
 
 @dataclass(frozen=True)
 class Alternative:

@@ -67,9 +67,7 @@ def recommendation_lines(payload: dict[str, Any]) -> list[str]:
     structure = payload.get("structure") or {}
     if not structure.get("name"):
         return []
-    fields = {k: structure.get(k) for k in Structure.__dataclass_fields__ if k != "area"}
-    fields["url"] = safe_url(fields.get("url"))
-    return contact_lines(Structure(**fields))
+    return contact_lines(Structure.from_dict({**structure, "url": safe_url(structure.get("url"))}))
 
 
 def plain_text(message: Outgoing) -> str:
