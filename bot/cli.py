@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +151,32 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def parse_days(text: str) -> int:
+    """« 30d », « 30j » or « 30 »: a number of days (argparse type)."""
+    match = re.fullmatch(r"\s*(\d+)\s*[dj]?\s*", text)
+    if not match or int(match.group(1)) < 1:
+        raise argparse.ArgumentTypeError(f"durée invalide : « {text} » (attendu : un nombre de jours, comme 30d)")
+    return int(match.group(1))
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from bot.privacy import retention_days
+    from bot.stores.events import open_store
+    from bot.stores.retention import purge
+
+    try:
+        days = args.older_than or retention_days()
+    except ValueError as exc:
+        raise BadInput(str(exc)) from exc
+    cutoff = datetime.now(timezone.utc) - timedelta(days=days)
+    result = purge(open_store(args.database), cutoff, dry_run=args.dry_run)
+    verb = "à supprimer" if args.dry_run else "supprimée(s)"
+    print(
+        f"{result.conversations} conversation(s) sans message depuis {days} jours {verb} ({result.events} événements)."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     vocab = vocabulary()
     parser = argparse.ArgumentParser(prog="python -m bot", description="Le bot SPRO Centre-Val de Loire.")
@@ -188,6 +216,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser("validate", help="vérifier les règles, le vocabulaire, les communes et l'annuaire")
     val.set_defaults(func=cmd_validate)
+
+    store_help = "la base des conversations (défaut : SPRO_CONVERSATIONS_URL, sinon var/conversations.db)"
+    pur = sub.add_parser("purge", help="effacer les conversations plus anciennes que la durée de conservation")
+    pur.add_argument(
+        "--older-than", type=parse_days, help="180d : sans message depuis 180 jours (défaut : SPRO_RETENTION_DAYS, 180)"
+    )
+    pur.add_argument("--dry-run", action="store_true", help="compter sans rien effacer")
+    pur.add_argument("--database", help=store_help)
+    pur.set_defaults(func=cmd_purge)
     return parser
 
 
