@@ -11,7 +11,7 @@ import json
 import re
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +159,48 @@ def parse_days(text: str) -> int:
     return int(match.group(1))
 
 
+def parse_since(text: str) -> date | int:
+    """A date (« 2026-10-01 ») or a number of days (« 30d »)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return parse_days(text)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.privacy import SALT_VARIABLE, analytics_salt
+    from bot.report import TIMEZONE, Period, build_report, write_report
+    from bot.report.page import HTML_FILE
+    from bot.stores.events import open_store
+
+    today = datetime.now(TIMEZONE).date()
+    first = args.since if isinstance(args.since, date) else today - timedelta(days=args.since - 1)
+    last = args.until or today
+    if first > last:
+        raise BadInput(f"période vide : du {first:%d/%m/%Y} au {last:%d/%m/%Y}")
+    period = Period(
+        datetime.combine(first, time(), TIMEZONE),
+        min(datetime.combine(last + timedelta(days=1), time(), TIMEZONE), datetime.now(TIMEZONE)),
+    )
+    try:
+        salt, stable = analytics_salt()
+    except ValueError as exc:
+        raise BadInput(str(exc)) from exc
+    if not stable:
+        print(
+            f"Attention : {SALT_VARIABLE} n'est pas défini ; les personnes sont pseudonymisées avec une clé tirée au "
+            "hasard pour ce seul rapport (identifiants non comparables d'un rapport à l'autre).",
+            file=sys.stderr,
+        )
+    report = build_report(open_store(args.database), period, salt, stable, args.top)
+    out = Path(args.out)
+    write_report(report, out)
+    print(
+        f"{report.indicators.conversations} conversation(s) du {first:%d/%m/%Y} au {last:%d/%m/%Y} : {out / HTML_FILE}"
+    )
+    return 0
+
+
 def cmd_purge(args: argparse.Namespace) -> int:
     from bot.privacy import retention_days
     from bot.stores.events import open_store
@@ -218,6 +260,14 @@ def build_parser() -> argparse.ArgumentParser:
     val.set_defaults(func=cmd_validate)
 
     store_help = "la base des conversations (défaut : SPRO_CONVERSATIONS_URL, sinon var/conversations.db)"
+    rep = sub.add_parser("report", help="les indicateurs de l'équipe SPRO : CSV, graphiques et une page HTML")
+    rep.add_argument("--since", type=parse_since, default=30, help="30d (les 30 derniers jours) ou 2026-10-01")
+    rep.add_argument("--until", type=date.fromisoformat, help="dernier jour inclus, 2026-10-31 (défaut : aujourd'hui)")
+    rep.add_argument("--out", required=True, help="le dossier où écrire le rapport")
+    rep.add_argument("--top", type=int, default=20, help="nombre de messages non compris listés")
+    rep.add_argument("--database", help=store_help)
+    rep.set_defaults(func=cmd_report)
+
     pur = sub.add_parser("purge", help="effacer les conversations plus anciennes que la durée de conservation")
     pur.add_argument(
         "--older-than", type=parse_days, help="180d : sans message depuis 180 jours (défaut : SPRO_RETENTION_DAYS, 180)"
