@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +151,74 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def parse_days(text: str) -> int:
+    """« 30d », « 30j » or « 30 »: a number of days (argparse type)."""
+    match = re.fullmatch(r"\s*(\d+)\s*[dj]?\s*", text)
+    if not match or int(match.group(1)) < 1:
+        raise argparse.ArgumentTypeError(f"durée invalide : « {text} » (attendu : un nombre de jours, comme 30d)")
+    return int(match.group(1))
+
+
+def parse_since(text: str) -> date | int:
+    """A date (« 2026-10-01 ») or a number of days (« 30d »)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return parse_days(text)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.privacy import SALT_VARIABLE, analytics_salt
+    from bot.report import TIMEZONE, Period, build_report, write_report
+    from bot.report.page import HTML_FILE
+    from bot.stores.events import open_store
+
+    today = datetime.now(TIMEZONE).date()
+    first = args.since if isinstance(args.since, date) else today - timedelta(days=args.since - 1)
+    last = args.until or today
+    if first > last:
+        raise BadInput(f"période vide : du {first:%d/%m/%Y} au {last:%d/%m/%Y}")
+    period = Period(
+        datetime.combine(first, time(), TIMEZONE),
+        min(datetime.combine(last + timedelta(days=1), time(), TIMEZONE), datetime.now(TIMEZONE)),
+    )
+    try:
+        salt, stable = analytics_salt()
+    except ValueError as exc:
+        raise BadInput(str(exc)) from exc
+    if not stable:
+        print(
+            f"Attention : {SALT_VARIABLE} n'est pas défini ; les personnes sont pseudonymisées avec une clé tirée au "
+            "hasard pour ce seul rapport (identifiants non comparables d'un rapport à l'autre).",
+            file=sys.stderr,
+        )
+    report = build_report(open_store(args.database), period, salt, stable, args.top)
+    out = Path(args.out)
+    write_report(report, out)
+    print(
+        f"{report.indicators.conversations} conversation(s) du {first:%d/%m/%Y} au {last:%d/%m/%Y} : {out / HTML_FILE}"
+    )
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from bot.privacy import retention_days
+    from bot.stores.events import open_store
+    from bot.stores.retention import purge
+
+    try:
+        days = args.older_than or retention_days()
+    except ValueError as exc:
+        raise BadInput(str(exc)) from exc
+    cutoff = datetime.now(timezone.utc) - timedelta(days=days)
+    result = purge(open_store(args.database), cutoff, dry_run=args.dry_run)
+    verb = "à supprimer" if args.dry_run else "supprimée(s)"
+    print(
+        f"{result.conversations} conversation(s) sans message depuis {days} jours {verb} ({result.events} événements)."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     vocab = vocabulary()
     parser = argparse.ArgumentParser(prog="python -m bot", description="Le bot SPRO Centre-Val de Loire.")
@@ -188,6 +258,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser("validate", help="vérifier les règles, le vocabulaire, les communes et l'annuaire")
     val.set_defaults(func=cmd_validate)
+
+    store_help = "la base des conversations (défaut : SPRO_CONVERSATIONS_URL, sinon var/conversations.db)"
+    rep = sub.add_parser("report", help="les indicateurs de l'équipe SPRO : CSV, graphiques et une page HTML")
+    rep.add_argument("--since", type=parse_since, default=30, help="30d (les 30 derniers jours) ou 2026-10-01")
+    rep.add_argument("--until", type=date.fromisoformat, help="dernier jour inclus, 2026-10-31 (défaut : aujourd'hui)")
+    rep.add_argument("--out", required=True, help="le dossier où écrire le rapport")
+    rep.add_argument("--top", type=int, default=20, help="nombre de messages non compris listés")
+    rep.add_argument("--database", help=store_help)
+    rep.set_defaults(func=cmd_report)
+
+    pur = sub.add_parser("purge", help="effacer les conversations plus anciennes que la durée de conservation")
+    pur.add_argument(
+        "--older-than", type=parse_days, help="180d : sans message depuis 180 jours (défaut : SPRO_RETENTION_DAYS, 180)"
+    )
+    pur.add_argument("--dry-run", action="store_true", help="compter sans rien effacer")
+    pur.add_argument("--database", help=store_help)
+    pur.set_defaults(func=cmd_purge)
     return parser
 
 

@@ -1,37 +1,66 @@
-"""Rasa's SQL conversation store, with the right to erasure built in.
+"""Rasa's SQL conversation store, configured by environment, with the right to erasure built in.
 
-When a conversation ends with ``action_delete_data`` (the person asked for it and confirmed),
-every stored event of that conversation is deleted instead of being saved, and so are the
-channels' per-user records; the next message starts a fresh conversation.
+Where: ``SPRO_CONVERSATIONS_URL`` when set (``postgresql://user:password@host:5432/spro``), else
+what ``endpoints.yml`` says (``url``, or ``dialect`` and ``db``), else the SQLite file
+``var/conversations.db`` — the same database ``python -m bot report`` and ``purge`` read
+(``bot.stores.events``).
+
+Erasure: when a conversation's new events contain ``action_delete_data`` (the person asked for it
+and confirmed), every stored event of that sender is deleted instead of being saved, and every
+store registered with ``bot.privacy.register_forget`` forgets the sender too; the next message
+starts a fresh conversation.
+
+Database errors never quote the stored values (``hide_parameters``): a failed insert would
+otherwise print the person's message in the logs.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+from typing import Any
 
-from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import ActionExecuted
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.orm import sessionmaker
+
+from bot.privacy import forget_everywhere
+from bot.stores.events import URL_VARIABLE, conversations_url
 
 logger = logging.getLogger(__name__)
 ERASURE_ACTION = "action_delete_data"
 
 
 class PrivacySQLTrackerStore(SQLTrackerStore):
+    def __init__(
+        self, domain: Domain | None = None, host: str | None = None, db: str | None = None, **kwargs: Any
+    ) -> None:
+        if os.environ.get(URL_VARIABLE) or not (host or db):
+            host = conversations_url()  # a full URL: Rasa then ignores dialect and db
+        super().__init__(domain=domain, host=host, db=db or "rasa.db", **kwargs)
+        url = self.engine.url.render_as_string(hide_password=False)
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, hide_parameters=True, **create_engine_kwargs(url))
+        self.sessionmaker = sessionmaker(bind=self.engine)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         if any(isinstance(e, ActionExecuted) and e.action_name == ERASURE_ACTION for e in self._unsaved(tracker)):
-            self.erase(tracker.sender_id)
+            await self.erase(tracker.sender_id)
             return
         await super().save(tracker)
 
-    def _unsaved(self, tracker: DialogueStateTracker) -> list:
+    def _unsaved(self, tracker: DialogueStateTracker) -> list[Event]:
         with self.session_scope() as session:
             return list(self._additional_events(session, tracker))
 
-    def erase(self, sender_id: str) -> int:
-        """Delete every event of one conversation, across all its sessions."""
+    async def erase(self, sender_id: str) -> int:
+        """Delete every event of one sender, across all its sessions, then its channel records."""
         with self.session_scope() as session:
-            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
+            deleted = session.execute(sa.delete(self.SQLEvent).where(self.SQLEvent.sender_id == sender_id)).rowcount
             session.commit()
-        logger.info("conversation erased on request (%d events)", deleted)
+        failed = await forget_everywhere(sender_id)
+        logger.info("conversation erased on request (%d events, %d store(s) failed)", deleted, len(failed))
         return deleted

@@ -1,0 +1,121 @@
+"""Privacy by design (RGPD), in one place: retention, erasure across stores, pseudonyms, redaction.
+
+- Retention: one setting, ``SPRO_RETENTION_DAYS``, read by the session-start notice and by
+  ``python -m bot purge``, so what the bot announces is what the purge does.
+- Erasure: the conversation store deletes a conversation when the person asks for it; stores that
+  keep their own per-user records (a channel's message-id deduplication, for instance) register a
+  ``forget(sender_id)`` callable here, and the erasure calls each of them.
+- Analytics never see a sender id (on WhatsApp it is a phone number) nor a raw message: ids become
+  keyed hashes (HMAC-SHA256 with ``SPRO_ANALYTICS_SALT``) and texts lose their digits, e-mail
+  addresses and phone numbers.
+
+See ``docs/confidentialite.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import inspect
+import logging
+import os
+import re
+import secrets
+from collections.abc import Awaitable, Callable
+
+logger = logging.getLogger(__name__)
+
+RETENTION_VARIABLE = "SPRO_RETENTION_DAYS"
+DEFAULT_RETENTION_DAYS = 180
+SALT_VARIABLE = "SPRO_ANALYTICS_SALT"
+MIN_SALT_LENGTH = 16  # a short salt can be guessed, and then every phone number hashed with it
+
+# -- retention --------------------------------------------------------------------------------
+
+
+def retention_days() -> int:
+    """How long a conversation is kept after its last message, in days."""
+    raw = os.environ.get(RETENTION_VARIABLE, str(DEFAULT_RETENTION_DAYS))
+    try:
+        days = int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{RETENTION_VARIABLE} doit être un nombre de jours, pas « {raw} »") from exc
+    if days < 1:
+        raise ValueError(f"{RETENTION_VARIABLE} doit être d'au moins 1 jour, pas {days}")
+    return days
+
+
+# -- erasure across stores --------------------------------------------------------------------
+
+Forget = Callable[[str], "Awaitable[None] | None"]
+_forgetters: dict[str, Forget] = {}
+
+
+def register_forget(name: str, forget: Forget) -> None:
+    """Have ``forget(sender_id)`` called whenever a person's conversation is erased.
+
+    For any store that keeps records keyed by sender id outside the conversation store. Call it
+    where the store is created (in the Rasa server's process, since that is where the erasure
+    runs); registering the same name again replaces the previous callable. ``forget`` may be a
+    plain function or a coroutine function; it must delete everything it holds for that sender
+    and must not fail when it holds nothing.
+    """
+    _forgetters[name] = forget
+
+
+async def forget_everywhere(sender_id: str) -> list[str]:
+    """Call every registered ``forget``; return the names of the stores that failed.
+
+    One failing store does not stop the others, nor the erasure of the conversation itself. The
+    failure is logged with the store's name and the exception's type only: an exception message
+    may quote the sender id.
+    """
+    failed = []
+    for name, forget in list(_forgetters.items()):
+        try:
+            result = forget(sender_id)
+            if inspect.isawaitable(result):
+                await result
+        except Exception as exc:
+            logger.error("erasure: store %r could not forget a sender (%s)", name, type(exc).__name__)
+            failed.append(name)
+    return failed
+
+
+# -- pseudonyms -------------------------------------------------------------------------------
+
+
+def analytics_salt() -> tuple[str, bool]:
+    """The salt for analytics pseudonyms, and whether it is the configured (stable) one.
+
+    Unset, a random salt is used for this run only: the pseudonyms are then safe but cannot be
+    compared from one report to the next. A salt shorter than 16 characters is refused, because
+    sender ids (phone numbers) are few enough to be hashed one by one with a guessed salt.
+    """
+    salt = os.environ.get(SALT_VARIABLE, "")
+    if not salt:
+        return secrets.token_hex(32), False
+    if len(salt) < MIN_SALT_LENGTH:
+        raise ValueError(f"{SALT_VARIABLE} est trop court ({len(salt)} caractères, {MIN_SALT_LENGTH} au moins)")
+    return salt, True
+
+
+def pseudonym(sender_id: str, salt: str) -> str:
+    """A stable, non-reversible identifier for ``sender_id`` (keyed hash, 16 hex digits)."""
+    return hmac.new(salt.encode(), sender_id.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+# -- redaction --------------------------------------------------------------------------------
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Eight digits or more, possibly after « + » and separated by spaces, dots, dashes or brackets:
+# French numbers in every usual spelling (06 12 34 56 78, +33 6 12 34 56 78, 06.12.34.56.78).
+PHONE = re.compile(r"\+?\d(?:[\s.()-]*\d){7,}")
+DIGIT = re.compile(r"\d")
+
+
+def redact(text: str) -> str:
+    """``text`` without e-mail addresses, phone numbers or any other digit (a postal code, an age…)."""
+    text = EMAIL.sub("[e-mail]", text)
+    text = PHONE.sub("[téléphone]", text)
+    return DIGIT.sub("#", text)
