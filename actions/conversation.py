@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.orientation.vocabulary import vocabulary
+from bot.privacy import retention_days
 
 # Intents never proposed in « Vouliez-vous dire… » (they are not something a person « means »).
 NOT_SUGGESTED = {"nlu_fallback", "out_of_scope", "affirm", "deny", "skip_question"}
@@ -19,7 +20,7 @@ MIN_CONFIDENCE = 0.1
 
 def retention_text() -> str:
     """The retention period in words, from the same setting the purge uses (docs/confidentialite.md)."""
-    days = int(os.environ.get("SPRO_RETENTION_DAYS", "180"))
+    days = retention_days()
     return f"{days // 30} mois" if days % 30 == 0 else f"{days} jours"
 
 
@@ -82,8 +83,9 @@ class ActionRestart(Action):
 
 
 class ActionDeleteData(Action):
-    """Erasure after confirmation. The tracker store deletes every stored event of the
-    conversation when it sees the Restarted event this action ends with (bot/stores)."""
+    """Erasure after confirmation. The conversation store deletes every stored event of the
+    conversation, and the channels' records of the person, when it sees this action executed
+    (bot/stores/tracker_store.py); the Restarted event clears the current session too."""
 
     def name(self) -> str:
         return "action_delete_data"
