@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions import conversation_state as state
 from bot.messages import ETOILE_INFO_PHONE, contact_lines, recommendation_text
 from bot.orientation import Structure, recommend
+from bot.orientation.vocabulary import vocabulary
 
 
 class ActionRecommend(Action):
@@ -28,7 +29,11 @@ class ActionRecommend(Action):
             state.rules(), state.profile(tracker.slots), besoin, state.place(tracker.slots), state.find_structure
         )
         payload = rec.as_payload()
-        dispatcher.utter_message(text=recommendation_text(rec), json_message=payload)
+        if payload == tracker.get_slot("recommendation"):
+            # A detail that changes nothing (« j'ai 34 ans » after the answer): say so briefly.
+            dispatcher.utter_message(response="utter_recommendation_unchanged", door=vocabulary().door_label(rec.door))
+        else:
+            dispatcher.utter_message(text=recommendation_text(rec), json_message=payload)
         dispatcher.utter_message(response="utter_recommendation_buttons")
         return [SlotSet("recommendation", payload), SlotSet("failures", None), SlotSet("commune_candidates", None)]
 
