@@ -35,6 +35,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.dedup import ReceivedMessages
 from bot.channels.render import button_for_number, normalize
+from bot.privacy import register_forget
 
 logger = logging.getLogger(__name__)
 
@@ -169,9 +170,15 @@ class VerifiedChannel:
 
     @classmethod
     def from_credentials(cls, credentials: Mapping[str, Any] | None) -> VerifiedChannel:
-        """``credentials`` is ignored: the secrets are read from the environment, here, at start-up."""
+        """``credentials`` is ignored: the secrets are read from the environment, here, at start-up.
+
+        A channel that is on keeps message ids per sender, so the erasure of a conversation
+        (``bot.privacy``) must erase them too; the table is shared, one registration serves all.
+        """
         channel = cls({name: os.environ.get(name, "") for name in (*cls.ENV, *cls.DEFAULTS)})
         channel.announce()
+        if not channel.missing:
+            register_forget(ReceivedMessages.TABLE, channel.forget_sender)
         return channel
 
     def announce(self) -> None:
@@ -214,6 +221,9 @@ class VerifiedChannel:
     @cached_property
     def received(self) -> ReceivedMessages:
         return ReceivedMessages()
+
+    async def forget_sender(self, sender_id: str) -> None:
+        await asyncio.to_thread(self.received.forget_sender, sender_id)
 
     async def accept(self, request: Request, messages: Iterable[Incoming], on_new_message: OnNewMessage) -> None:
         """Drop the retried ids, then answer in the background: the webhook returns right away."""

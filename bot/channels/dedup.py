@@ -4,7 +4,8 @@ Meta re-sends a webhook it thinks failed, for up to 7 days; an in-memory set wou
 the first restart and would not be shared by several replicas, so the ids live in the project's
 SQL database (``bot.directory.database_url()``: SQLite by default, PostgreSQL in production).
 Each row keeps the sender id, so that erasing a conversation (``forget_sender``) erases its rows
-too, and rows older than the retry window are purged as new ones arrive.
+too (the channels register it with ``bot.privacy``), and rows older than the retry window are
+purged as new ones arrive.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ def _now() -> datetime:
 
 class ReceivedMessages:
     """Blocking calls (SQLAlchemy): channels run them in a thread, off the event loop."""
+
+    TABLE = received_messages.name
 
     def __init__(self, url: str | None = None) -> None:
         self.engine = create_engine(url or database_url(), future=True, pool_pre_ping=True)

@@ -13,6 +13,7 @@ from bot.channels.dedup import ReceivedMessages
 from bot.channels.facebook import MessengerInput
 from bot.channels.twilio import TwilioInput
 from bot.channels.whatsapp import WhatsAppInput
+from bot.privacy import forget_everywhere
 from tests.channels.clients import CHANNEL_ENV, meta_signature
 from tests.support.recorder import running_recorder
 
@@ -69,6 +70,19 @@ def test_received_ids_are_kept_per_channel_and_forgotten_with_the_sender(databas
     assert store.first_time("whatsapp", "wamid.1", "33612345678")
     assert store.purge(datetime.utcnow() + timedelta(days=8)) == 2
     store.engine.dispose()
+
+
+async def test_the_erasure_of_a_conversation_forgets_its_message_ids(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    for name, value in CHANNEL_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    channel = WhatsAppInput.from_credentials(None)
+    assert channel.received.first_time("whatsapp", "wamid.1", "33612345678")
+    assert await forget_everywhere("33612345678") == []
+    assert channel.received.first_time("whatsapp", "wamid.1", "33612345678")
+    channel.received.engine.dispose()
 
 
 async def test_a_send_that_times_out_is_logged_and_given_up(caplog: pytest.LogCaptureFixture) -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hmac
 import json
+import time
 
 import pytest
+from sqlalchemy import func, select
 
+from bot.channels.dedup import ReceivedMessages, received_messages
 from tests.channels.clients import WhatsAppUser, meta_signature, user_turns
 from tests.channels.conversation import reach_recommendation
 from tests.support.recorder import Recorder
@@ -125,6 +128,25 @@ def test_a_conversation_reaches_a_recommendation_with_phone_site_and_buttons(sta
     ]
     contact = user.choose(replies, "Coordonnées")
     assert contact and contact[0]["type"] == "text"
+
+
+def test_erasing_the_conversation_erases_its_message_ids(stack: Stack, recorder: Recorder) -> None:
+    user = WhatsAppUser(stack, recorder)
+    store = ReceivedMessages(base_env(stack.workdir)["DATABASE_URL"])
+    kept = select(func.count()).where(received_messages.c.sender_id == user.sender_id)
+    replies = user.say("/delete_data")
+    assert user.question(replies)[1] == ["Oui, tout effacer", "Non, garder"]
+    with store.engine.connect() as connection:
+        assert connection.execute(kept).scalar_one() == 1
+    reply = {"id": "/affirm", "title": "Oui, tout effacer"}
+    assert user.post(user.envelope([user.message("interactive", {"type": "button_reply", "button_reply": reply})])).ok
+    recorder.wait_for(lambda r: user.is_to_me(r) and "effacé" in r.json.get("text", {}).get("body", ""))
+    deadline = time.monotonic() + 30
+    while user_turns(stack, user.sender_id)[0] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    with store.engine.connect() as connection:
+        assert connection.execute(kept).scalar_one() == 0
+    store.engine.dispose()
 
 
 def test_retried_ids_are_still_known_after_a_restart(
