@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
-from bot.messages import contact_lines
+from bot.messages import ETOILE_INFO_PHONE, REGIONAL_SITE, contact_lines
 from bot.orientation.model import Structure
 
 SAFE_SCHEMES = ("http", "https", "tel", "mailto")
+REGIONAL_SITE_URL = f"https://{REGIONAL_SITE}"
+#: The prompt of a choice whose message has no text of its own (interactive messages need one).
+CHOOSE_PROMPT = "Choisissez une réponse :"
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,32 @@ def recommendation_lines(payload: dict[str, Any]) -> list[str]:
     return contact_lines(Structure.from_dict({**structure, "url": safe_url(structure.get("url"))}))
 
 
+def structure_address(structure: dict[str, Any]) -> str:
+    """« 12 rue X, 18100 Vierzon », with whatever parts the directory knows ("" when none)."""
+    place = " ".join(p for p in (structure.get("postal_code"), structure.get("city")) if p)
+    return ", ".join(p for p in (structure.get("address"), place) if p)
+
+
+def text_with_contacts(message: Outgoing) -> str:
+    """The text, completed with the contact details of the recommendation it does not show yet.
+
+    Channels without cards (WhatsApp, SMS) must still end a recommendation with a phone number
+    and a web site: the structure's when the directory knows them, else Etoile Info's regional
+    line and site (DESIGN §3), so that the person always has somewhere to call. A detail counts
+    as shown when its value (what follows « : » in its line) is already in the text.
+    """
+    if not message.recommendation:
+        return message.text
+    structure = message.recommendation.get("structure") or {}
+    details = [(line.split(" : ", 1)[-1], line) for line in recommendation_lines(message.recommendation)]
+    if not structure.get("phone"):
+        details.append((ETOILE_INFO_PHONE, f"Etoile Info (appel gratuit) : {ETOILE_INFO_PHONE}"))
+    if not safe_url(structure.get("url")):
+        details.append((REGIONAL_SITE, f"Site : {REGIONAL_SITE_URL}"))
+    missing = [line for value, line in details if value not in message.text]
+    return "\n\n".join(part for part in (message.text, "\n".join(missing)) if part)
+
+
 def plain_text(message: Outgoing) -> str:
     """The fallback every channel can send: buttons become « 1. … » lines to answer with a number."""
     parts = [message.text] if message.text else []
@@ -85,3 +114,30 @@ def button_for_number(text: str, buttons: tuple[Button, ...] | list[Button]) -> 
     if stripped.isdigit() and 1 <= int(stripped) <= len(buttons):
         return buttons[int(stripped) - 1]
     return None
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Cut a text into messages of at most ``limit`` characters: between paragraphs if possible,
+    else between lines, else between words; a word longer than the limit is cut as a last resort."""
+    text = text.strip()
+    if len(text) <= limit:
+        return [text] if text else []
+    separator = next((s for s in ("\n\n", "\n", " ") if s in text), None)
+    if separator is None:
+        return [text[:limit], *split_text(text[limit:], limit)]
+    chunks: list[str] = []
+    current = ""
+    for part in text.split(separator):
+        candidate = f"{current}{separator}{part}" if current else part
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            chunks.append(current)
+        current = part
+        if len(part) > limit:
+            chunks.extend(split_text(part, limit))
+            current = ""
+    if current.strip():
+        chunks.append(current.strip())
+    return chunks

@@ -1,0 +1,86 @@
+"""The ids of the webhook messages already received, so that a retried delivery is answered once.
+
+Meta re-sends a webhook it thinks failed, for up to 7 days; an in-memory set would forget them at
+the first restart and would not be shared by several replicas, so the ids live in the project's
+SQL database (``bot.directory.database_url()``: SQLite by default, PostgreSQL in production).
+Each row keeps the sender id, so that erasing a conversation (``forget_sender``) erases its rows
+too (the channels register it with ``bot.privacy``), and rows older than the retry window are
+purged as new ones arrive.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine, delete, insert
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+
+from bot.directory import database_url
+
+logger = logging.getLogger(__name__)
+
+RETENTION = timedelta(days=7)
+PURGE_EVERY_SECONDS = 3600
+
+metadata = MetaData()
+received_messages = Table(
+    "channel_received_messages",
+    metadata,
+    Column("channel", String(32), primary_key=True),
+    Column("message_id", String(255), primary_key=True),
+    Column("sender_id", String(255), nullable=False, index=True),
+    Column("received_at", DateTime, nullable=False, index=True),
+)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class ReceivedMessages:
+    """Blocking calls (SQLAlchemy): channels run them in a thread, off the event loop."""
+
+    TABLE = received_messages.name
+
+    def __init__(self, url: str | None = None) -> None:
+        self.engine = create_engine(url or database_url(), future=True, pool_pre_ping=True)
+        self._next_purge = 0.0
+        try:
+            metadata.create_all(self.engine)
+        except (OperationalError, ProgrammingError):
+            # Another replica created the table at the same moment; anything else fails on first use.
+            logger.info("channel_received_messages: created concurrently by another process")
+
+    def first_time(self, channel: str, message_id: str, sender_id: str) -> bool:
+        """Record the id; False when it was already there (a retry: do not answer it again)."""
+        self._purge_now_and_then()
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    insert(received_messages).values(
+                        channel=channel, message_id=message_id, sender_id=sender_id, received_at=_now()
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def forget_sender(self, sender_id: str) -> int:
+        """The right to erasure: delete every id received from this sender, on every channel."""
+        with self.engine.begin() as connection:
+            result = connection.execute(delete(received_messages).where(received_messages.c.sender_id == sender_id))
+        return result.rowcount
+
+    def purge(self, now: datetime | None = None) -> int:
+        """Delete the ids older than Meta's retry window: they can no longer come back."""
+        cutoff = (now or _now()) - RETENTION
+        with self.engine.begin() as connection:
+            result = connection.execute(delete(received_messages).where(received_messages.c.received_at < cutoff))
+        return result.rowcount
+
+    def _purge_now_and_then(self) -> None:
+        if time.monotonic() >= self._next_purge:
+            self._next_purge = time.monotonic() + PURGE_EVERY_SECONDS
+            self.purge()
