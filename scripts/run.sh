@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# `make run`: the action server, the Rasa server (REST, and the channels of credentials.yml),
-# each in the background; Ctrl-C stops both.
+# `make run`: the action server, the Rasa server (REST, and the channels of credentials.yml) and
+# the widget's demo page, each in the background; Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
 export PYTHONPATH="$PWD" TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 RASA_PORT=${RASA_PORT:-5005}
+DEMO_PORT=${DEMO_PORT:-8080}
+# The widget's demo page is another origin than the bot: it must be allowed (docs/deploiement.md).
+export SPRO_PUBLIC_URL=${SPRO_PUBLIC_URL:-http://localhost:$RASA_PORT}
+export WEBCHAT_ALLOWED_ORIGINS=${WEBCHAT_ALLOWED_ORIGINS:-http://localhost:$DEMO_PORT,http://127.0.0.1:$DEMO_PORT}
 
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
@@ -17,6 +21,8 @@ pids+=($!)
 .venv/bin/rasa run --model models/spro.tar.gz --port "$RASA_PORT" \
   --endpoints endpoints.yml --credentials credentials.yml > var/rasa.log 2>&1 &
 pids+=($!)
+.venv/bin/python -m bot.web.demo_site --port "$DEMO_PORT" --bot "$SPRO_PUBLIC_URL" > var/demo.log 2>&1 &
+pids+=($!)
 
 echo "Démarrage du bot (une minute environ)…"
 for _ in $(seq 1 180); do
@@ -26,6 +32,7 @@ done
 cat <<MSG
 
 Le bot SPRO est prêt.
+  Widget    : http://localhost:$DEMO_PORT (page de démonstration du site régional, bouton en bas à droite)
   API REST  : curl -s -X POST http://localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"moi","message":"bonjour"}'
   Terminal  : .venv/bin/rasa shell --port 5006 (dans un autre terminal ; il utilise le même serveur d'actions)
   Journaux  : var/actions.log, var/rasa.log

@@ -139,8 +139,10 @@ def running_stack(
     env_extra: Mapping[str, str] | None = None,
     endpoints_extra: str = "",
     rasa_args: tuple[str, ...] = (),
+    rasa_port: int | None = None,
 ) -> Iterator[Stack]:
-    """The whole bot, as `make run` starts it, on free ports; stopped on exit."""
+    """The whole bot, as `make run` starts it, on free ports (or ``rasa_port``, for tests that
+    must know the bot's address before it starts); stopped on exit."""
     if not MODEL.exists():
         raise RuntimeError("no trained model: run `make train` first")
     workdir.mkdir(parents=True, exist_ok=True)
@@ -153,7 +155,7 @@ def running_stack(
         credentials_path.write_text(credentials, encoding="utf-8")
         endpoints = write_endpoints(workdir, action_url, endpoints_extra)
         rasa_process, stack.url, stack.logs["rasa"] = start_rasa(
-            workdir, env, endpoints, credentials_path, args=rasa_args
+            workdir, env, endpoints, credentials_path, port=rasa_port, args=rasa_args
         )
         stack.processes.append(rasa_process)
         yield stack
