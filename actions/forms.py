@@ -8,6 +8,7 @@ failure cap of RasaHQ's financial-demo, rasa-sdk#317).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -18,6 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import conversation_state as state
 from bot.geo import Status, gazetteer
+from bot.geo.normalize import normalize
 from bot.orientation import decide, missing_facts
 from bot.orientation.facts import is_skip, parse_age, parse_choice, parse_flag
 from bot.orientation.vocabulary import vocabulary
@@ -27,6 +29,11 @@ FACT_SLOTS = ("besoin", "statut", "age", "contrat", "commune", "handicap", "cadr
 MAX_FAILURES = 3  # the third failed answer drops the question
 EXPLAIN_AFTER = 2  # the second one makes the bot explain why it asks
 MAX_CANDIDATE_BUTTONS = 10
+# Intents that answer a question: only they count as a failed answer when they don't fit. Any
+# other intent (help, « tu es un robot ? »…) is left to the rules, and the form resumes after.
+ANSWER_INTENTS = {"inform_situation", "inform_age", "inform_commune", "nlu_fallback"}
+# « j'ai 19 ans », « ma fille de 17 ans », « il a 16 ans », « 22 ans et… » — but not « depuis 15 ans ».
+_AGE_IN_TEXT = re.compile(r"(?:^|\b(?:j ai|jai|(?<!y )a|de|agee?|aged?)\s+)(\d{1,2}) ans\b(?! d)")
 INSEE_PREFIX = "insee:"
 
 
@@ -42,16 +49,19 @@ class FactValidators:
         """
         updates: dict[str, Any] = {}
         to_validate = {k: v for k, v in tracker.slots_to_validate().items() if k in FACT_SLOTS}
-        if "statut" not in to_validate and not tracker.get_slot("statut"):
-            guessed = _statut_from_text(tracker)
-            if guessed:
-                to_validate["statut"] = guessed
+        to_validate.update(_facts_from_text(tracker, to_validate))
         for name, value in to_validate.items():
             result = getattr(self, f"validate_{name}")(value, dispatcher, tracker)
             updates.update(result)
             tracker.slots.update(result)
         requested = tracker.get_slot("requested_slot")
-        if requested and requested not in to_validate and requested in required_facts(tracker):
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if (
+            requested
+            and intent in ANSWER_INTENTS
+            and requested not in to_validate
+            and requested in required_facts(tracker)
+        ):
             # The answer did not answer the question: it counts, or the bot could ask forever.
             result = _fail(requested, tracker, dispatcher, None)
             updates.update(result)
@@ -130,13 +140,28 @@ class FactValidators:
         return _fail("commune", tracker, dispatcher, "utter_commune_unknown", commune=text.strip()[:60])
 
 
-def _statut_from_text(tracker: Tracker) -> str | None:
-    """« j'ai arrêté l'école », « je bosse dans une usine »: the situation a need comes with,
-    when the NLU found no entity for it. Only read from a request or a situation message."""
+def _facts_from_text(tracker: Tracker, extracted: dict[str, Any]) -> dict[str, Any]:
+    """The situation and the age a request comes with, when the NLU found no entity for them:
+    « j'ai arrêté le lycée », « je bosse dans une usine », « ma fille de 17 ans ».
+
+    Only read from a request or from an answer, and never over a value already known.
+    """
     intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-    if not (intent.startswith("besoin_") or intent == "inform_situation"):
-        return None
-    return parse_choice("statut", tracker.latest_message.get("text") or "")
+    if not (intent.startswith("besoin_") or intent in ANSWER_INTENTS):
+        return {}
+    text = tracker.latest_message.get("text") or ""
+    found: dict[str, Any] = {}
+    if "statut" not in extracted and not tracker.get_slot("statut"):
+        padded = f" {normalize(text)} "
+        parent = any(f" {normalize(p)} " in padded for p in vocabulary().statuts["parent"].get("phrases", ()))
+        statut = "parent" if parent else parse_choice("statut", text)
+        if statut:
+            found["statut"] = statut
+    if "age" not in extracted and tracker.get_slot("age") is None:
+        age = _AGE_IN_TEXT.search(normalize(text))
+        if age:
+            found["age"] = age.group(1)
+    return found
 
 
 def _commune_found(commune: Any) -> dict[str, Any]:
@@ -210,3 +235,12 @@ class ValidateSlotMappings(FactValidators, ValidationAction):
 
     def name(self) -> str:
         return "action_validate_slot_mappings"
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        # Rasa runs this after every message; while the form is active, the form validates
+        # (twice would count each wrong answer twice and say so twice).
+        if (tracker.active_loop or {}).get("name"):
+            return []
+        return await super().get_validation_events(dispatcher, tracker, domain)

@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
-export PYTHONPATH="$PWD" TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
-ACTIONS_PORT=${ACTIONS_PORT:-5055}
+export PYTHONPATH="$PWD" TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 RASA_TELEMETRY_ENABLED=false
+ACTIONS_PORT=5055  # endpoints.yml calls the action server there
 RASA_PORT=${RASA_PORT:-5005}
 DEMO_PORT=${DEMO_PORT:-8080}
 # The widget's demo page is another origin than the bot: it must be allowed (docs/deploiement.md).

@@ -50,4 +50,8 @@ echo "Installation des dépendances épinglées (quelques minutes la première f
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
   -r requirements.txt -r requirements-dev.txt -c constraints.txt
 "$VENV/bin/python" -m pip check
+# Rasa ships write keys for its telemetry (Segment) and crash reports (Sentry), and sends crash
+# reports whenever the key file is there, whatever RASA_TELEMETRY_ENABLED says. A public
+# service's conversations must not leave its servers: without the keys, nothing is sent.
+rm -f "$VENV"/lib/python3.10/site-packages/rasa/keys
 echo "$want" > "$STAMP"

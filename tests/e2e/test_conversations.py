@@ -221,7 +221,7 @@ SCRIPTS = [
         "information_jeunesse",
         None,
         None,
-        "job d'été",
+        "Information Jeunesse",
     ),
     Script(
         "a temp worker who wants to resign",

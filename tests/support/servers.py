@@ -44,6 +44,7 @@ def base_env(workdir: Path, extra: Mapping[str, str] | None = None) -> dict[str,
         "PYTHONPATH": str(ROOT),
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "RASA_TELEMETRY_ENABLED": "false",
         "SPRO_VAR_DIR": str(workdir),
         "DATABASE_URL": os.environ.get("SPRO_TEST_DATABASE_URL", f"sqlite:///{workdir / 'directory.db'}"),
     }
