@@ -31,7 +31,9 @@ EXPLAIN_AFTER = 2  # the second one makes the bot explain why it asks
 MAX_CANDIDATE_BUTTONS = 10
 # Intents that answer a question: only they count as a failed answer when they don't fit. Any
 # other intent (help, « tu es un robot ? »…) is left to the rules, and the form resumes after.
-ANSWER_INTENTS = {"inform_situation", "inform_age", "inform_commune", "nlu_fallback"}
+# « bof » to « Quel âge avez-vous ? » is classified out of scope: in the middle of the questions it
+# is a failed answer, not a topic to decline.
+ANSWER_INTENTS = {"inform_situation", "inform_age", "inform_commune", "nlu_fallback", "out_of_scope"}
 # « j'ai 19 ans », « ma fille de 17 ans », « il a 16 ans », « 22 ans et… » — but not « depuis 15 ans ».
 _AGE_IN_TEXT = re.compile(r"(?:^|\b(?:j ai|jai|(?<!y )a|de|agee?|aged?)\s+)(\d{1,2}) ans\b(?! d)")
 INSEE_PREFIX = "insee:"
@@ -56,13 +58,15 @@ class FactValidators:
             tracker.slots.update(result)
         requested = tracker.get_slot("requested_slot")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        learnt = any(updates.get(name) is not None for name in FACT_SLOTS)
         if (
             requested
             and intent in ANSWER_INTENTS
             and requested not in to_validate
+            and not learnt
             and requested in required_facts(tracker)
         ):
-            # The answer did not answer the question: it counts, or the bot could ask forever.
+            # Nothing in the message answered anything: it counts, or the bot could ask forever.
             result = _fail(requested, tracker, dispatcher, None)
             updates.update(result)
             tracker.slots.update(result)

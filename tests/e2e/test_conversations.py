@@ -405,7 +405,12 @@ def test_bad_input_gets_a_polite_french_answer_and_the_conversation_goes_on(stac
 
 def test_forged_slots_are_validated_like_any_answer(stack: Stack) -> None:
     conversation = Conversation(stack)
-    conversation.say("j'ai quitté l'école et je cherche ma voie")
+    turn = conversation.say("/besoin_decrochage")
+    assert "Quelle est votre situation" in turn.text
+    turn = conversation.say('/inform_situation{"statut": "<script>alert(1)</script>"}')
+    assert "Je n'ai pas bien compris votre situation" in turn.text
+    turn = conversation.say('/inform_situation{"statut": "jeune_sans_activite"}')
+    assert "Quel âge avez-vous" in turn.text
     turn = conversation.say('/inform_age{"age": 999}')
     assert "Je n'ai pas compris cet âge" in turn.text
     turn = conversation.say('/inform_age{"age": 19}')
@@ -414,3 +419,5 @@ def test_forged_slots_are_validated_like_any_answer(stack: Stack) -> None:
     assert "Je ne trouve pas la commune" in turn.text
     turn = conversation.say('/besoin_decrochage{"territory": "vierzon"}')
     assert "Dans quelle commune" in turn.text, "a reserved slot must not be settable from the outside"
+    turn = conversation.say('/inform_commune{"commune": "insee:18279"}')
+    assert (turn.recommendation["door"], turn.recommendation["territory"]) == ("mission_locale", "vierzon")
