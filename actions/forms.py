@@ -31,9 +31,17 @@ EXPLAIN_AFTER = 2  # the second one makes the bot explain why it asks
 MAX_CANDIDATE_BUTTONS = 10
 # Intents that answer a question: only they count as a failed answer when they don't fit. Any
 # other intent (help, « tu es un robot ? »…) is left to the rules, and the form resumes after.
-# « bof » to « Quel âge avez-vous ? » is classified out of scope: in the middle of the questions it
-# is a failed answer, not a topic to decline.
-ANSWER_INTENTS = {"inform_situation", "inform_age", "inform_commune", "nlu_fallback", "out_of_scope"}
+# « bof » or « oui » to « Quel âge avez-vous ? » (out of scope, deny, affirm): in the middle of the
+# questions, a failed answer — not a topic to decline, nor a yes/no to acknowledge.
+ANSWER_INTENTS = {
+    "inform_situation",
+    "inform_age",
+    "inform_commune",
+    "nlu_fallback",
+    "out_of_scope",
+    "affirm",
+    "deny",
+}
 # « j'ai 19 ans », « ma fille de 17 ans », « il a 16 ans », « 22 ans et… » — but not « depuis 15 ans ».
 _AGE_IN_TEXT = re.compile(r"(?:^|\b(?:j ai|jai|(?<!y )a|de|agee?|aged?)\s+)(\d{1,2}) ans\b(?! d)")
 INSEE_PREFIX = "insee:"
@@ -88,12 +96,15 @@ class FactValidators:
         if "parent" in _entity_values(tracker, "statut"):
             # « mon fils est en 1ère »: the writer is the parent, whatever the child's situation.
             return {"statut": "parent"}
-        statut = parse_choice("statut", value)
-        contrat = parse_choice("contrat", value)
-        if statut:
-            return {"statut": statut}
-        if contrat:  # « je suis en CDD » answers the situation question: a salaried person
-            return {"statut": "salarie", "contrat": contrat}
+        # The NLU may tag a fragment (« demandeur ») that names nothing: the whole sentence
+        # (« je suis demandeur d'emploi ») often does.
+        for candidate in (value, _answer_text(tracker)):
+            statut = parse_choice("statut", candidate)
+            contrat = parse_choice("contrat", candidate)
+            if statut:
+                return {"statut": statut}
+            if contrat:  # « je suis en CDD » answers the situation question: a salaried person
+                return {"statut": "salarie", "contrat": contrat}
         return _fail("statut", tracker, dispatcher, "utter_invalid_statut")
 
     def validate_age(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
@@ -144,16 +155,24 @@ class FactValidators:
         return _fail("commune", tracker, dispatcher, "utter_commune_unknown", commune=text.strip()[:60])
 
 
+def _answer_text(tracker: Tracker) -> str | None:
+    """The message's text when it is a request or an answer (not a button payload)."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+    text = tracker.latest_message.get("text") or ""
+    if text.startswith("/") or not (intent.startswith("besoin_") or intent in ANSWER_INTENTS):
+        return None
+    return text
+
+
 def _facts_from_text(tracker: Tracker, extracted: dict[str, Any]) -> dict[str, Any]:
     """The situation and the age a request comes with, when the NLU found no entity for them:
     « j'ai arrêté le lycée », « je bosse dans une usine », « ma fille de 17 ans ».
 
     Only read from a request or from an answer, and never over a value already known.
     """
-    intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-    if not (intent.startswith("besoin_") or intent in ANSWER_INTENTS):
+    text = _answer_text(tracker)
+    if text is None:
         return {}
-    text = tracker.latest_message.get("text") or ""
     found: dict[str, Any] = {}
     if "statut" not in extracted and not tracker.get_slot("statut"):
         padded = f" {normalize(text)} "

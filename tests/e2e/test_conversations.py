@@ -326,7 +326,7 @@ def test_three_wrong_answers_never_loop(stack: Stack) -> None:
         in second.text
     )
     assert "Passer la question" in second.button_titles
-    third = conversation.say("je sais pas trop")
+    third = conversation.say("???")
     assert "Quel âge" not in third.text, conversation.transcript()
     final = third if third.recommendation else conversation.say("Vierzon")
     assert final.recommendation["door"] == "mission_locale", conversation.transcript()
