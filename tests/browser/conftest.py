@@ -71,12 +71,12 @@ def write_directory(path: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo_port() -> int:
     return free_port()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack(tmp_path_factory: pytest.TempPathFactory, demo_port: int) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("webchat")
     env = base_env(workdir)
@@ -97,27 +97,29 @@ def stack(tmp_path_factory: pytest.TempPathFactory, demo_port: int) -> Iterator[
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site(stack: Stack, demo_port: int) -> Iterator[str]:
     """The demo host page, on an origin the bot allows."""
     with demo_site(stack.url, port=demo_port) as url:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def other_site(stack: Stack) -> Iterator[str]:
     """The same page on an origin the bot does not allow."""
     with demo_site(stack.url) as url:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
+    """Package scope, not session: while it lives, Playwright's sync API keeps an asyncio loop
+    running in this thread, and the async tests of the other packages would fail to start."""
     with sync_playwright() as pw:
         yield pw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: apt-get install -y chromium (.ci/run does it)")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import VIERZON
@@ -121,11 +120,6 @@ def test_new_conversation_and_erasure(new_session, site, stored_events) -> None:
     assert session.problems == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="conversation: during the questions, /delete_data is taken as an answer (« Je n'ai pas bien "
-    "compris votre situation ») instead of the erasure rule of data/rules/digressions.yml",
-)
 def test_erasure_in_the_middle_of_the_questions(new_session, site, stored_events) -> None:
     widget = Widget(new_session().page)
     widget.page.goto(site)

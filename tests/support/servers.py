@@ -42,6 +42,7 @@ def base_env(workdir: Path, extra: Mapping[str, str] | None = None) -> dict[str,
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
+        "PYTHONUNBUFFERED": "1",  # a test reads the logs of a server it has just stopped
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "RASA_TELEMETRY_ENABLED": "false",
