@@ -5,11 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MODEL=models/spro.tar.gz
 STAMP=models/spro.fingerprint
-want=$(cat config.yml domain.yml $(find data/nlu data/stories data/rules -name '*.yml' | LC_ALL=C sort) | sha256sum | cut -d' ' -f1)
+want=$(cat config.yml domain.yml $(find data/nlu data/stories data/rules -name "*.yml" | LC_ALL=C sort) bot/nlu/*.py | sha256sum | cut -d' ' -f1)
 if [ -z "${FORCE:-}" ] && [ -f "$MODEL" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$want" ]; then
   echo "Modèle à jour : $MODEL"
   exit 0
 fi
-echo "Entraînement du modèle (environ une minute)…"
+echo "Entraînement du modèle (quelques minutes)…"
 .venv/bin/rasa train --fixed-model-name spro --out models --quiet
 echo "$want" > "$STAMP"
