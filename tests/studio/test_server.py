@@ -1,0 +1,105 @@
+"""The studio's web server, for real (a subprocess), driven with plain HTTP: who may do what."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.studio.conftest import PASSWORD, copy_project, running_studio
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    root = tmp_path_factory.mktemp("studio-http")
+    project = copy_project(root / "projet", git=True)
+    conversations = f"sqlite:///{root / 'conversations.db'}"
+    with running_studio(project, root / "var", "--conversations", conversations) as url:
+        yield url, project
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def log_in(url: str, login: str = "marie") -> requests.Session:
+    session = requests.Session()
+    token = csrf_of(session.get(f"{url}/connexion").text)
+    response = session.post(
+        f"{url}/connexion",
+        data={"csrf": token, "login": login, "password": PASSWORD},
+        headers={"Origin": url},
+        allow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return session
+
+
+def test_pages_need_a_session(studio: tuple[str, Path]) -> None:
+    url, _ = studio
+    response = requests.get(f"{url}/modele", allow_redirects=False)
+    assert response.status_code == 303 and response.headers["Location"] == "/connexion"
+    assert requests.post(f"{url}/modele/entrainer", data={"csrf": "x"}).status_code in (401, 403)
+
+
+def test_a_wrong_password_is_refused(studio: tuple[str, Path]) -> None:
+    url, _ = studio
+    session = requests.Session()
+    token = csrf_of(session.get(f"{url}/connexion").text)
+    response = session.post(
+        f"{url}/connexion", data={"csrf": token, "login": "marie", "password": "pas le bon"}, headers={"Origin": url}
+    )
+    assert response.status_code == 401
+    assert "Identifiant ou mot de passe incorrect." in response.text
+
+
+def test_the_session_cookie_is_httponly_and_same_site_strict(studio: tuple[str, Path]) -> None:
+    url, _ = studio
+    session = requests.Session()
+    token = csrf_of(session.get(f"{url}/connexion").text)
+    response = session.post(
+        f"{url}/connexion",
+        data={"csrf": token, "login": "marie", "password": PASSWORD},
+        headers={"Origin": url},
+        allow_redirects=False,
+    )
+    cookie = response.headers["Set-Cookie"]
+    assert "spro_studio=" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    page = session.get(f"{url}/")
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert '<html lang="fr">' in page.text and 'href="#contenu"' in page.text
+
+
+def test_a_post_without_the_csrf_token_or_from_another_site_is_refused(studio: tuple[str, Path]) -> None:
+    url, project = studio
+    session = log_in(url)
+    before = (project / "data" / "nlu" / "conversation.yml").read_text(encoding="utf-8")
+    form = {"ex-0": "bonjour", "new": "une phrase de pirate"}
+    no_token = session.post(f"{url}/intentions/greet/exemples", data=form, headers={"Origin": url})
+    assert no_token.status_code == 403
+    token = csrf_of(session.get(f"{url}/intentions/greet").text)
+    cross = session.post(
+        f"{url}/intentions/greet/exemples", data={**form, "csrf": token}, headers={"Origin": "https://pirate.example"}
+    )
+    assert cross.status_code == 403
+    assert "ne vient pas d&#39;une page du studio" in cross.text
+    assert (project / "data" / "nlu" / "conversation.yml").read_text(encoding="utf-8") == before
+
+
+def test_problems_are_shown_and_nothing_is_saved(studio: tuple[str, Path]) -> None:
+    url, project = studio
+    session = log_in(url)
+    token = csrf_of(session.get(f"{url}/nouvelle-intention").text)
+    response = session.post(
+        f"{url}/nouvelle-intention",
+        data={"csrf": token, "name": "Merci encore", "examples": "merci\nmerci beaucoup", "kind": "qa", "answer": ""},
+        headers={"Origin": url},
+    )
+    assert response.status_code == 422
+    assert "Écrivez la réponse que le bot donnera" in response.text
+    assert "est déjà un exemple de l&#39;intention thank" in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert not (project / "data" / "nlu" / "questions_reponses.yml").exists()
