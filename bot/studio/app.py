@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
 from sqlalchemy.engine import Engine
 
 from bot.studio import checks, history, inbox, publish, security
@@ -52,8 +52,14 @@ STUDIO = web.AppKey("studio", Studio)
 TEMPLATES = Environment(
     loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]), trim_blocks=True
 )
-TEMPLATES.filters["pct"] = lambda value: "—" if value is None else f"{value * 100:.0f} %"
-TEMPLATES.filters["f1"] = lambda value: "—" if value is None else f"{value:.2f}".replace(".", ",")
+
+
+def _known(value: Any) -> bool:
+    return value is not None and not isinstance(value, Undefined)
+
+
+TEMPLATES.filters["pct"] = lambda value: f"{value * 100:.0f} %" if _known(value) else "—"
+TEMPLATES.filters["f1"] = lambda value: f"{value:.2f}".replace(".", ",") if _known(value) else "—"
 
 
 def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:

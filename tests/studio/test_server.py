@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -103,3 +104,51 @@ def test_problems_are_shown_and_nothing_is_saved(studio: tuple[str, Path]) -> No
     assert "est déjà un exemple de l&#39;intention thank" in response.text
     assert 'aria-invalid="true"' in response.text
     assert not (project / "data" / "nlu" / "questions_reponses.yml").exists()
+
+
+def test_a_model_that_understands_less_needs_an_admin_who_confirms(studio: tuple[str, Path]) -> None:
+    url, project = studio
+    # A finished training whose evaluation dropped (what the background job writes).
+    job = project.parent / "var" / "studio" / "jobs" / "20260101T000000Z"
+    job.mkdir(parents=True)
+    model = project / "models" / "candidats" / "candidat-20260101T000000Z.tar.gz"
+    model.parent.mkdir(parents=True)
+    model.write_bytes(b"not a real model")
+    (job / "job.json").write_text(
+        json.dumps(
+            {
+                "id": job.name,
+                "login": "marie",
+                "started_at": 0,
+                "config": str(project / "config.yml"),
+                "step": "evaluation",
+                "state": "done",
+                "detail": "Modèle prêt à être publié.",
+                "model": str(model),
+                "finished_at": 1,
+                "errors": [],
+            }
+        ),
+        encoding="utf-8",
+    )
+    (job / "evaluation.json").write_text(
+        json.dumps(
+            {"macro_f1": 0.6, "fallback_rate": 0.1, "examples": 10, "intents": {}, "service": {"macro_f1": 0.8}}
+        ),
+        encoding="utf-8",
+    )
+    editor = log_in(url)
+    page = editor.get(f"{url}/modele").text
+    assert "Seul un administrateur peut le publier" in page
+    refused = editor.post(
+        f"{url}/modele/publier", data={"csrf": csrf_of(page), "job": job.name, "confirm": "on"}, headers={"Origin": url}
+    )
+    assert refused.status_code == 409 and "Publication refusée" in refused.text
+    admin = log_in(url, "admin")
+    page = admin.get(f"{url}/modele").text
+    assert "Je confirme la publication malgré la baisse" in page
+    # Confirmed by an admin, the studio goes on and asks the bot's server (none runs here).
+    attempted = admin.post(
+        f"{url}/modele/publier", data={"csrf": csrf_of(page), "job": job.name, "confirm": "on"}, headers={"Origin": url}
+    )
+    assert attempted.status_code == 502 and "le serveur du bot ne répond pas" in attempted.text
