@@ -46,6 +46,7 @@ class Studio:
     trainer: Trainer
     server: RasaServer
     margin: float = DEFAULT_MARGIN
+    inbox_threshold: float = inbox.LOW_CONFIDENCE
 
 
 STUDIO = web.AppKey("studio", Studio)
@@ -279,8 +280,14 @@ async def create_intent(request: web.Request) -> web.StreamResponse:
 
 async def inbox_page(request: web.Request) -> web.Response:
     studio = request.app[STUDIO]
-    messages = await asyncio.to_thread(inbox.pending, studio.conversations, studio.db)
-    return render(request, "boite.html", messages=messages, intents=list(studio.project.intents()))
+    messages = await asyncio.to_thread(inbox.pending, studio.conversations, studio.db, studio.inbox_threshold)
+    return render(
+        request,
+        "boite.html",
+        messages=messages,
+        intents=list(studio.project.intents()),
+        threshold=studio.inbox_threshold,
+    )
 
 
 async def inbox_decide(request: web.Request) -> web.StreamResponse:
@@ -288,7 +295,7 @@ async def inbox_decide(request: web.Request) -> web.StreamResponse:
     user = request["session"].user
     event_id = int(request.match_info["event"])
     form = await request.post()
-    message = await asyncio.to_thread(inbox.find, studio.conversations, studio.db, event_id)
+    message = await asyncio.to_thread(inbox.find, studio.conversations, studio.db, event_id, studio.inbox_threshold)
     if message is None:
         raise web.HTTPNotFound(text="Message inconnu ou déjà traité")
     if form.get("action") == "dismiss":
@@ -440,12 +447,13 @@ def create_app(
     rasa_token: str,
     train_config: Path | None = None,
     margin: float = DEFAULT_MARGIN,
+    inbox_threshold: float = inbox.LOW_CONFIDENCE,
 ) -> web.Application:
     project = Project(project_root)
     db = open_db(var_dir)
     trainer = Trainer(project, var_dir, train_config, rasa_url, rasa_token)
     app = web.Application(middlewares=[guard], client_max_size=2 * 1024**2)
-    app[STUDIO] = Studio(project, db, conversations, trainer, RasaServer(rasa_url, rasa_token), margin)
+    app[STUDIO] = Studio(project, db, conversations, trainer, RasaServer(rasa_url, rasa_token), margin, inbox_threshold)
     app.add_routes(
         [
             web.get("/connexion", login_page),

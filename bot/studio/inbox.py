@@ -43,8 +43,10 @@ def _best_guess(parse: dict) -> tuple[str | None, float]:
     return None, float(intent.get("confidence") or 0)
 
 
-def pending(conversations: Engine, studio: Engine, limit: int = 200) -> list[Message]:
-    """Messages to review, least understood first."""
+def pending(
+    conversations: Engine, studio: Engine, threshold: float = LOW_CONFIDENCE, limit: int = 200
+) -> list[Message]:
+    """Messages that fell back or whose best intent is below ``threshold``, least understood first."""
     if not has_events_table(conversations):
         return []
     with studio.connect() as conn:
@@ -64,14 +66,14 @@ def pending(conversations: Engine, studio: Engine, limit: int = 200) -> list[Mes
             parse = event.get("parse_data") or {}
             fell_back = (parse.get("intent") or {}).get("name") == FALLBACK
             intent, confidence = _best_guess(parse)
-            if fell_back or confidence < LOW_CONFIDENCE:
+            if fell_back or confidence < threshold:
                 found.append(Message(row.id, redact(text), intent, confidence, fell_back))
     found.sort(key=lambda m: (m.confidence, m.event_id))
     return found[:limit]
 
 
-def find(conversations: Engine, studio: Engine, event_id: int) -> Message | None:
-    return next((m for m in pending(conversations, studio, limit=10**6) if m.event_id == event_id), None)
+def find(conversations: Engine, studio: Engine, event_id: int, threshold: float = LOW_CONFIDENCE) -> Message | None:
+    return next((m for m in pending(conversations, studio, threshold, limit=10**6) if m.event_id == event_id), None)
 
 
 def decide(studio: Engine, event_id: int, decision: str, login: str, intent: str | None = None) -> None:

@@ -21,6 +21,9 @@ def add_arguments(studio: argparse.ArgumentParser) -> None:
     studio.add_argument("--rasa-url", default=os.environ.get("SPRO_RASA_URL", "http://127.0.0.1:5005"))
     studio.add_argument("--train-config", type=Path, help="configuration d'entraînement (défaut : PROJET/config.yml)")
     studio.add_argument("--margin", type=float, default=0.02, help="baisse de macro-F1 tolérée sans administrateur")
+    studio.add_argument(
+        "--inbox-threshold", type=float, default=0.6, help="confiance en dessous de laquelle un message est à revoir"
+    )
     studio.add_argument("--conversations", help="la base des conversations (défaut : SPRO_CONVERSATIONS_URL)")
     sub = studio.add_subparsers(dest="studio_command")
     add = sub.add_parser("add-user", help="créer un compte (ou changer son mot de passe)")
@@ -88,6 +91,7 @@ def serve(args: argparse.Namespace) -> int:
         token,
         train_config=args.train_config,
         margin=args.margin,
+        inbox_threshold=args.inbox_threshold,
     )
     print(f"Studio des éditeurs : http://{args.host}:{args.port}", flush=True)
     web.run_app(app, host=args.host, port=args.port, print=None)

@@ -235,8 +235,14 @@ class Project:
     # rest of the file (comments, blank lines, quoting, flow style) stays byte for byte.
 
     def set_examples(self, intent: str, examples: list[str]) -> Path:
-        """Replace the examples of ``intent`` (in its first block; later blocks are emptied)."""
-        written: Path | None = None
+        """Make ``examples`` the examples of ``intent``; returns the first file written.
+
+        An intent may have blocks in several files (long messages apart, for instance): an
+        example that stays, stays in its block; a new or edited one goes to the first block.
+        """
+        wanted = [e.strip() for e in examples if e.strip()]
+        placed: set[str] = set()
+        written: list[Path] = []
         for path in self.nlu_files():
             data = load(path)
             items = [item for item in (data or {}).get("nlu") or [] if isinstance(item, dict)]
@@ -244,17 +250,33 @@ class Project:
             if not targets:
                 continue
             lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-            for item in reversed(targets):  # bottom-up: line numbers above stay valid
+            edits = []
+            for item in targets:
+                current = _parse_block(item["examples"])
+                keep = [e for e in current if e in wanted and e not in placed]
+                if not written and item is targets[0]:
+                    new = [e for e in wanted if e not in keep and e not in self._elsewhere(intent, path)]
+                    keep = [e for e in wanted if e in keep or e in new]
+                placed.update(keep)
+                edits.append((item, keep))
+            for item, keep in reversed(edits):  # bottom-up: line numbers above stay valid
                 key_line, key_col = item.lc.key("examples")
                 end = _block_end(lines, key_line + 1, key_col)
                 old = [line for line in lines[key_line + 1 : end] if line.strip()]
                 pad = _indent(old[0]) if old else " " * (key_col + 2)
-                keep = examples if (written is None and item is targets[0]) else []
-                block = [" " * key_col + "examples: |\n"] + [f"{pad}- {e.strip()}\n" for e in keep if e.strip()]
-                lines[key_line:end] = block
+                lines[key_line:end] = [" " * key_col + "examples: |\n"] + [f"{pad}- {e}\n" for e in keep]
             write_text(path, "".join(lines))
-            written = written or path
-        return written or self._append_intent_block(intent, examples)
+            written.append(path)
+        return written[0] if written else self._append_intent_block(intent, wanted)
+
+    def _elsewhere(self, intent: str, first: Path) -> set[str]:
+        """Examples of ``intent`` in the files after ``first`` (they stay where they are)."""
+        return {
+            e
+            for path, _data, item in self._intent_items()
+            if item["intent"] == intent and path != first
+            for e in _parse_block(item.get("examples", ""))
+        }
 
     def _append_intent_block(self, intent: str, examples: list[str]) -> Path:
         path = self.nlu_dir / STUDIO_NLU_FILE

@@ -15,6 +15,7 @@ With ``SPRO_DOCS_SCREENSHOTS=1`` the screenshots of ``docs/editeurs.md`` are ref
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import subprocess
 import threading
@@ -46,8 +47,14 @@ QUESTIONS = [
     "heures d'ouverture d'Etoile Info",
     "Etoile Info c'est ouvert à midi ?",
 ]
-# Words the bot was never taught: the NLU falls back or hesitates, the message reaches the inbox.
-MISUNDERSTOOD = "rappelez moi au 06 12 34 56 78 pour le truc du machin"
+# Words the bot was never taught, with a phone number: the NLU hesitates, they reach the inbox.
+# Its classifier is often sure of itself even on these, hence a stricter inbox for this test.
+MISUNDERSTOOD = [
+    "le truc du machin, rappelez-moi au 06 12 34 56 78",
+    "c'est compliqué 06 12 34 56 78",
+    "chose bidule 06 12 34 56 78",
+    "et alors ? 06 12 34 56 78",
+]
 
 
 def in_chromium(scenario: Callable[[Browser], Any]) -> Any:
@@ -123,6 +130,8 @@ def studio(stack: Stack, project: Path, token: str) -> Iterator[str]:
         # the refusal on a drop is tested in test_server.py.
         "--margin",
         "1",
+        "--inbox-threshold",
+        "0.95",
         "--conversations",
         conversations,
         env={"SPRO_RASA_TOKEN": token},
@@ -170,26 +179,30 @@ def test_without_a_session_or_from_another_site_nothing_is_changed(studio: str, 
 
 
 def test_an_inbox_message_becomes_an_example(stack: Stack, studio: str, project: Path) -> None:
-    stack.rest("inbox-person", MISUNDERSTOOD)
-    redacted = "rappelez moi au [téléphone] pour le truc du machin"
+    for i, text in enumerate(MISUNDERSTOOD):
+        stack.rest(f"inbox-{i}", text)
+    chosen: dict[str, str] = {}
 
     def scenario(browser: Browser) -> None:
         page = log_in(browser, studio)
         page.get_by_role("link", name="Messages à revoir").click()
-        row = page.get_by_role("row").filter(has_text=redacted)
-        expect(row).to_be_visible()
+        rows = page.get_by_role("table").get_by_role("row").filter(has_text="[téléphone]")
+        expect(rows.first).to_be_visible()
         expect(page.get_by_text("06 12 34 56 78")).to_have_count(0)
         shoot(page, "boite")
+        row = rows.first
+        chosen["text"] = row.get_by_role("rowheader").inner_text()
         row.get_by_label("Intention pour").select_option("human_handoff")
         row.get_by_role("button", name="Ajouter comme exemple").click()
         expect(page.locator("p.succes")).to_contain_text("Le message est devenu un exemple")
-        expect(page.get_by_role("row").filter(has_text=redacted)).to_have_count(0)
+        expect(page.get_by_role("rowheader", name=chosen["text"], exact=True)).to_have_count(0)
         page.goto(f"{studio}/intentions/human_handoff")
-        expect(page.locator(f"input[value='{redacted}']")).to_have_count(1)
+        expect(page.get_by_role("textbox", name=re.compile(r"^Exemple \d+$")).last).to_have_value(chosen["text"])
 
     in_chromium(scenario)
+    assert "[téléphone]" in chosen["text"] and not re.search(r"\d", chosen["text"])
     files = "".join(p.read_text(encoding="utf-8") for p in (project / "data" / "nlu").glob("*.yml"))
-    assert f"- {redacted}\n" in files
+    assert f"- {chosen['text']}\n" in files
     assert "06 12" not in files
 
 

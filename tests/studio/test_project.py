@@ -86,3 +86,15 @@ def test_annotations_are_read_and_written_in_rasa_syntax() -> None:
     )
     with pytest.raises(ValueError):
         annotate("je vis à Tours", "Blois", "commune")
+
+
+def test_an_intent_spread_over_several_files_keeps_its_blocks(project_dir: Path) -> None:
+    project = Project(project_dir)
+    examples = project.intents()["besoin_reconversion"].examples
+    long_file = project_dir / "data" / "nlu" / "messages_longs.yml"
+    long_ones = [e for e in examples if f"- {e}\n" in long_file.read_text(encoding="utf-8")]
+    assert long_ones
+    project.set_examples("besoin_reconversion", [*examples[1:], "je veux faire un autre métier"])
+    lines = changed_lines(git_diff(project_dir))
+    assert lines == [f"-    - {examples[0]}", "+    - je veux faire un autre métier"]
+    assert project.intents()["besoin_reconversion"].examples.count(long_ones[-1]) == 1
