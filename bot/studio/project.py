@@ -84,10 +84,22 @@ def annotations(example: str) -> list[Annotation]:
         if not error and not text.strip():
             error = f"annotation sans texte : {match.group(0)}"
         found.append(Annotation(start, end, text, entity, None if value is None else str(value), error))
-    rest = ANNOTATION.sub("", example)
-    if any(c in rest for c in "[]"):
+    if _malformed(ANNOTATION.sub("", example)):
         found.append(Annotation(0, 0, "", None, None, "crochets non refermés ou annotation mal écrite"))
     return found
+
+
+def _malformed(rest: str) -> bool:
+    """Brackets left once the annotations are removed: unbalanced, nested, or ``[x](`` unclosed.
+
+    A balanced ``[téléphone]`` alone is plain text for Rasa (the inbox's redaction writes it).
+    """
+    depth = 0
+    for char in rest:
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if depth not in (0, 1):
+            return True
+    return depth != 0 or re.search(r"\]\s*[({]", rest) is not None
 
 
 def annotate(example: str, fragment: str, entity: str, value: str = "") -> str:

@@ -79,6 +79,8 @@ def test_annotations_are_read_and_written_in_rasa_syntax() -> None:
     assert plain_text(example) == "je suis salarié à Tours"
     assert annotations("je suis [salarié]{entity: statut}")[0].error
     assert annotations("j'habite à [Tours")[0].error
+    assert annotations("j'habite à [Tours](commune")[0].error
+    assert annotations("appelez le [téléphone] ou écrivez à [e-mail]") == []  # the inbox's redaction
     assert annotate("j'ai 19 ans", "19", "age") == "j'ai [19](age) ans"
     assert (
         annotate("je vis à Tours", "Tours", "commune", "Tours")
