@@ -30,6 +30,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from ruamel.yaml import YAML
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
+from tests.browser.test_accessibility import axe_violations
 from tests.studio.conftest import FAST_CONFIG, PASSWORD, copy_project, running_studio
 from tests.support.servers import MODEL, ROOT, Stack, running_stack
 
@@ -83,8 +84,8 @@ def shoot(page: Page, name: str) -> None:
         page.screenshot(path=str(DOCS_IMAGES / f"studio-{name}.png"), full_page=False)
 
 
-def log_in(browser: Browser, url: str, login: str = "marie") -> Page:
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+def log_in(browser: Browser, url: str, login: str = "marie", **options: Any) -> Page:
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}, **options)
     context.set_default_timeout(30_000)
     page = context.new_page()
     page.goto(f"{url}/")
@@ -188,6 +189,31 @@ def test_without_a_session_or_from_another_site_nothing_is_changed(studio: str, 
     finally:
         other.shutdown()
     assert sorted((p.name, p.stat().st_mtime) for p in (project / "data" / "nlu").iterdir()) == before
+
+
+def test_axe_finds_no_serious_violation_in_the_studio(studio: str) -> None:
+    def scenario(browser: Browser) -> dict[str, list]:
+        # axe is injected as an inline script, which the studio's CSP rightly forbids.
+        page = log_in(browser, studio, bypass_csp=True)
+        found = {}
+        for path in ("/", "/intentions/inform_situation", "/nouvelle-intention", "/boite", "/modele", "/historique"):
+            page.goto(f"{studio}{path}")
+            found[path] = axe_violations(page)
+        page.goto(f"{studio}/nouvelle-intention")
+        page.get_by_role("button", name="Créer l'intention").click()  # the browser asks for the required fields
+        page.get_by_label("Nom de l'intention").fill("x")
+        page.get_by_label("Exemples de questions, un par ligne").fill("merci")
+        page.get_by_role("button", name="Créer l'intention").click()
+        expect(page.get_by_role("heading", name=re.compile("problème"))).to_be_visible()
+        expect(page.get_by_label("Réponse du bot (question-réponse)")).to_have_attribute("aria-invalid", "true")
+        found["problèmes"] = axe_violations(page)
+        page.goto(f"{studio}/")
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
+        return found
+
+    violations = in_chromium(scenario)
+    assert all(v == [] for v in violations.values()), violations
 
 
 def test_an_inbox_message_becomes_an_example(stack: Stack, studio: str, project: Path) -> None:
