@@ -23,6 +23,7 @@ from bot.studio.training import STEPS, Trainer
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 PUBLIC = ("/connexion", "/static/")
+FAILED_LOGIN_DELAY = 1.0
 MESSAGES = {
     "examples": "Les exemples sont enregistrés. Entraînez un nouveau modèle pour que le bot les apprenne.",
     "answer": "La réponse est enregistrée. Entraînez et publiez un modèle pour que le bot l'utilise.",
@@ -134,6 +135,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     name, password = str(form.get("login", "")), str(form.get("password", ""))
     user = await asyncio.to_thread(authenticate, studio.db, name, password)
     if user is None:
+        await asyncio.sleep(FAILED_LOGIN_DELAY)  # slows password guessing down
         return await login_page(request, "Identifiant ou mot de passe incorrect.", name)
     token, _csrf = security.open_session(studio.db, user)
     response = see_other("/")
