@@ -281,15 +281,14 @@ async def create_intent(request: web.Request) -> web.StreamResponse:
 
 
 async def inbox_page(request: web.Request) -> web.Response:
-    studio = request.app[STUDIO]
+    return await _inbox(request, request.app[STUDIO])
+
+
+async def _inbox(request: web.Request, studio: Studio, error: str = "", status: int = 200) -> web.Response:
     messages = await asyncio.to_thread(inbox.pending, studio.conversations, studio.db, studio.inbox_threshold)
-    return render(
-        request,
-        "boite.html",
-        messages=messages,
-        intents=list(studio.project.intents()),
-        threshold=studio.inbox_threshold,
-    )
+    intents = list(studio.project.intents())
+    context = {"messages": messages, "intents": intents, "threshold": studio.inbox_threshold, "error": error}
+    return render(request, "boite.html", status=status, **context)
 
 
 async def inbox_decide(request: web.Request) -> web.StreamResponse:
@@ -307,12 +306,13 @@ async def inbox_decide(request: web.Request) -> web.StreamResponse:
     intent = str(form.get("intent", ""))
     intents = studio.project.intents()
     if intent not in intents:
-        return refuse(request, "Choisissez une intention existante.", status=422)
+        return await _inbox(request, studio, "Choisissez une intention existante.", status=422)
     problems = [p for p in checks.check_examples(studio.project, intent, [message.text]) if p.field and p.blocking]
     problems = [p for p in problems if "au moins" not in p.message]
     if problems:
-        return refuse(request, problems[0].message, status=422)
-    path = studio.project.set_examples(intent, [*intents[intent].examples, message.text])
+        return await _inbox(request, studio, f"Rien n'a été enregistré : {problems[0].message}", status=422)
+    # split_lines drops a message the intent already has (same words): it is then only marked.
+    path = studio.project.set_examples(intent, checks.split_lines("\n".join([*intents[intent].examples, message.text])))
     inbox.decide(studio.db, event_id, "assigned", user.login, intent)
     history.record(studio.db, user, "boîte", f"« {message.text} » ajouté à {intent}", studio.project.root, [path])
     raise see_other("/boite?ok=assigned")

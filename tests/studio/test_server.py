@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import create_engine, insert
 
+from bot.stores.events import EVENTS
+from bot.stores.events import metadata as events_metadata
+from bot.studio.project import Project
 from tests.studio.conftest import PASSWORD, copy_project, running_studio
 
 
@@ -152,3 +156,27 @@ def test_a_model_that_understands_less_needs_an_admin_who_confirms(studio: tuple
         f"{url}/modele/publier", data={"csrf": csrf_of(page), "job": job.name, "confirm": "on"}, headers={"Origin": url}
     )
     assert attempted.status_code == 502 and "le serveur du bot ne répond pas" in attempted.text
+
+
+def test_an_inbox_message_already_taught_elsewhere_is_not_saved(studio: tuple[str, Path], tmp_path: Path) -> None:
+    url, project = studio
+    greeting = Project(project).intents()["greet"].examples[0]
+    conversations = create_engine(f"sqlite:///{project.parent / 'conversations.db'}")
+    events_metadata.create_all(conversations)
+    with conversations.begin() as conn:
+        event = {"event": "user", "text": greeting, "parse_data": {"intent": {"name": "greet", "confidence": 0.3}}}
+        conn.execute(
+            insert(EVENTS).values(sender_id="s", type_name="user", intent_name="greet", data=json.dumps(event))
+        )
+    session = log_in(url)
+    page = session.get(f"{url}/boite").text
+    event_id = re.search(r'action="/boite/(\d+)"', page).group(1)
+    before = (project / "data" / "nlu" / "conversation.yml").read_text(encoding="utf-8")
+    response = session.post(
+        f"{url}/boite/{event_id}",
+        data={"csrf": csrf_of(page), "intent": "thank", "action": "assign"},
+        headers={"Origin": url},
+    )
+    assert response.status_code == 422
+    assert "Rien n&#39;a été enregistré" in response.text and "intention greet" in response.text
+    assert (project / "data" / "nlu" / "conversation.yml").read_text(encoding="utf-8") == before
