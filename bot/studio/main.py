@@ -18,7 +18,11 @@ def add_arguments(studio: argparse.ArgumentParser) -> None:
     studio.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (défaut : {DEFAULT_PORT})")
     studio.add_argument("--project", type=Path, default=ROOT, help="le dossier du projet Rasa (défaut : ce dépôt)")
     studio.add_argument("--var", type=Path, help="le dossier des fichiers du studio (défaut : PROJET/var)")
-    studio.add_argument("--rasa-url", default=os.environ.get("SPRO_RASA_URL", "http://127.0.0.1:5005"))
+    studio.add_argument(
+        "--rasa-url",
+        default=os.environ.get("SPRO_RASA_URL", "http://127.0.0.1:5005"),
+        help="le serveur Rasa en service, où publier (défaut : SPRO_RASA_URL, sinon http://127.0.0.1:5005)",
+    )
     studio.add_argument("--train-config", type=Path, help="configuration d'entraînement (défaut : PROJET/config.yml)")
     studio.add_argument("--margin", type=float, default=0.02, help="baisse de macro-F1 tolérée sans administrateur")
     studio.add_argument(

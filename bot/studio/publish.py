@@ -102,6 +102,10 @@ def _archive(model: Path, archive_dir: Path) -> Path:
     archive_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     target = archive_dir / f"en-service-{stamp}.tar.gz"
+    number = 1
+    while target.exists():  # two publications in the same second: never overwrite an archive
+        number += 1
+        target = archive_dir / f"en-service-{stamp}-{number}.tar.gz"
     try:
         os.link(model.resolve(), target)  # same disk: no copy of a large file
     except OSError:
