@@ -131,8 +131,8 @@ def publish(
 ) -> Publication:
     """Load ``model`` into the running bot, then make it the model ``make run`` starts with."""
     service = project.models_dir / SERVICE_MODEL
+    server.load(model)  # first: when the bot refuses the model, nothing else changes
     previous = _archive(service, project.models_dir / "archives") if service.exists() else None
-    server.load(model)
     _install(model, service)
     stamp = project.models_dir / "spro.fingerprint"
     if trained_with_project_config and not rollback:
