@@ -4,7 +4,7 @@ the sibling modules. Every page is French and follows the RGAA (see ``templates/
 from __future__ import annotations
 
 import asyncio
-import logging
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,6 @@ from bot.studio.project import Project, annotate, annotations, plain_text
 from bot.studio.publish import DEFAULT_MARGIN, PublishError, RasaServer
 from bot.studio.training import STEPS, Trainer
 
-logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 PUBLIC = ("/connexion", "/static/")
 FAILED_LOGIN_DELAY = 1.0
@@ -122,7 +121,7 @@ def _headers(response: web.StreamResponse) -> web.StreamResponse:
 
 
 async def login_page(request: web.Request, error: str = "", login: str = "") -> web.Response:
-    token = request.cookies.get(security.LOGIN_COOKIE) or security.secrets.token_urlsafe(32)
+    token = request.cookies.get(security.LOGIN_COOKIE) or secrets.token_urlsafe(32)
     request["login_csrf"] = token
     response = render(request, "connexion.html", status=401 if error else 200, error=error, login=login)
     security.set_cookie(request, response, security.LOGIN_COOKIE, token, max_age=3600)

@@ -192,7 +192,7 @@ class Trainer:
         if not self._step(job, "training", train, "training.log"):
             return
         job.model = str(out_dir / f"{name}.tar.gz")
-        job.step, job.detail = "evaluation", "Évaluation sur le jeu de test et comparaison avec le modèle en service…"
+        job.step, job.detail = "evaluation", "le nouveau modèle et celui en service répondent aux phrases de test…"
         self._save(job)
         evaluate = [python, "-m", "bot.studio.evaluate", "--model", job.model, "--test", str(self.project.test_path)]
         evaluate += ["--out", str(self.folder(job.id)), "--service-url", self.service_url]

@@ -244,6 +244,7 @@ def test_an_inbox_message_becomes_an_example(stack: Stack, studio: str, project:
     assert "06 12" not in files
 
 
+@pytest.mark.timeout(1500)
 def test_an_editor_teaches_a_question_trains_publishes_and_the_bot_answers(
     stack: Stack, studio: str, project: Path
 ) -> None:
@@ -269,7 +270,8 @@ def test_an_editor_teaches_a_question_trains_publishes_and_the_bot_answers(
         page.get_by_role("button", name="Vérifier et entraîner un nouveau modèle").click()
         expect(page.locator("#avancement")).to_contain_text("En cours")
         shoot(page, "entrainement")
-        expect(page.locator("#avancement")).to_contain_text("Terminé", timeout=420_000)
+        # About three minutes on a quiet machine; much more when other test suites share the CPU.
+        expect(page.locator("#avancement")).to_contain_text("Terminé", timeout=900_000)
         expect(page.get_by_role("table", name="Précision, rappel et F1 par intention")).to_be_visible()
         image = page.get_by_role("img", name="Matrice de confusion")
         expect(image).to_be_visible()
