@@ -178,16 +178,27 @@ def _intent_context(studio: Studio, name: str) -> Context:
     }
 
 
+async def _editing(request: web.Request) -> tuple[Studio, str, Context, Any]:
+    """What every form of an intent's page starts from: the intent as it is, and the form."""
+    studio = request.app[STUDIO]
+    name = request.match_info["name"]
+    return studio, name, _intent_context(studio, name), await request.post()
+
+
+def _saved(request: web.Request, action: str, detail: str, files: list[Path], location: str) -> web.HTTPSeeOther:
+    """Record a change (and commit its files), then send the editor to ``location``."""
+    studio = request.app[STUDIO]
+    history.record(studio.db, request["session"].user, action, detail, studio.project.root, files)
+    return see_other(location)
+
+
 async def intent_page(request: web.Request) -> web.Response:
     studio = request.app[STUDIO]
     return render(request, "intention.html", **_intent_context(studio, request.match_info["name"]))
 
 
 async def save_examples(request: web.Request) -> web.StreamResponse:
-    studio = request.app[STUDIO]
-    name = request.match_info["name"]
-    context = _intent_context(studio, name)
-    form = await request.post()
+    studio, name, context, form = await _editing(request)
     kept = []
     for i in range(len(context["examples"])):
         text = str(form.get(f"ex-{i}", "")).strip()
@@ -203,15 +214,11 @@ async def save_examples(request: web.Request) -> web.StreamResponse:
     removed = len(context["examples"]) - len(kept)
     added = len(examples) - len(kept)
     detail = f"{name} : {added} exemple(s) ajouté(s), {removed} supprimé(s)"
-    history.record(studio.db, request["session"].user, "exemples", detail, studio.project.root, [path])
-    raise see_other(f"/intentions/{name}?ok=examples")
+    raise _saved(request, "exemples", detail, [path], f"/intentions/{name}?ok=examples")
 
 
 async def annotate_example(request: web.Request) -> web.StreamResponse:
-    studio = request.app[STUDIO]
-    name = request.match_info["name"]
-    context = _intent_context(studio, name)
-    form = await request.post()
+    studio, name, context, form = await _editing(request)
     examples = list(context["intent"].examples)
     try:
         index = int(str(form.get("example", "")))
@@ -224,26 +231,19 @@ async def annotate_example(request: web.Request) -> web.StreamResponse:
         return render(request, "intention.html", status=422, **context)
     path = studio.project.set_examples(name, examples)
     detail = f"{name} : annotation « {form.get('fragment')} » ({form.get('entity')})"
-    history.record(studio.db, request["session"].user, "annotation", detail, studio.project.root, [path])
-    raise see_other(f"/intentions/{name}?ok=annotated")
+    raise _saved(request, "annotation", detail, [path], f"/intentions/{name}?ok=annotated")
 
 
 async def save_answer(request: web.Request) -> web.StreamResponse:
-    studio = request.app[STUDIO]
-    name = request.match_info["name"]
-    context = _intent_context(studio, name)
-    form = await request.post()
+    studio, name, context, form = await _editing(request)
     text = str(form.get("answer", ""))
     problems = checks.check_answer(text)
     if problems or context["answer"] is None:
         context["problems"] = problems or [checks.Problem("answer", "Cette réponse se modifie dans domain.yml.")]
         return render(request, "intention.html", status=422, **context)
     studio.project.set_answer(name, text)
-    detail = f"{name} : réponse modifiée"
-    history.record(
-        studio.db, request["session"].user, "réponse", detail, studio.project.root, [studio.project.domain_path]
-    )
-    raise see_other(f"/intentions/{name}?ok=answer")
+    files = [studio.project.domain_path]
+    raise _saved(request, "réponse", f"{name} : réponse modifiée", files, f"/intentions/{name}?ok=answer")
 
 
 async def new_intent_page(request: web.Request) -> web.Response:
@@ -272,8 +272,7 @@ async def create_intent(request: web.Request) -> web.StreamResponse:
     files = studio.project.create_intent(name, examples, kind, answer, need)
     what = "question-réponse" if kind == "qa" else f"besoin {need}"
     detail = f"nouvelle intention {name} ({what}, {len(examples)} exemples)"
-    history.record(studio.db, request["session"].user, "création", detail, studio.project.root, files)
-    raise see_other(f"/intentions/{name}?ok=created")
+    raise _saved(request, "création", detail, files, f"/intentions/{name}?ok=created")
 
 
 # -- inbox ------------------------------------------------------------------------------------
