@@ -180,3 +180,36 @@ def test_an_inbox_message_already_taught_elsewhere_is_not_saved(studio: tuple[st
     assert response.status_code == 422
     assert "Rien n&#39;a été enregistré" in response.text and "intention greet" in response.text
     assert (project / "data" / "nlu" / "conversation.yml").read_text(encoding="utf-8") == before
+
+
+def test_an_editor_creates_an_intent_edits_annotates_and_changes_its_answer(studio: tuple[str, Path]) -> None:
+    url, project = studio
+    session = log_in(url)
+
+    def post(path: str, data: dict) -> requests.Response:
+        page = session.get(f"{url}{path.split('/exemples')[0].split('/annoter')[0].split('/reponse')[0]}").text
+        return session.post(f"{url}{path}", data={"csrf": csrf_of(page), **data}, headers={"Origin": url})
+
+    examples = "\n".join(f"où se trouve le CIO de Tours {i}" for i in range(8))
+    created = post(
+        "/nouvelle-intention", {"name": "Adresse CIO", "examples": examples, "kind": "qa", "answer": "Rue X."}
+    )
+    assert created.url.endswith("/intentions/adresse_cio?ok=created")
+    assert "L&#39;intention est créée" in created.text
+    fields = {f"ex-{i}": f"où se trouve le CIO de Tours {i}" for i in range(8)}  # what the browser sends back
+    fields.update({"ex-0": "où est le CIO de Tours", "del-1": "on", "new": ""})
+    warned = post("/intentions/adresse_cio/exemples", fields)
+    assert warned.status_code == 422 and "Seulement 7 exemples" in warned.text  # a warning: confirm to save
+    edited = post("/intentions/adresse_cio/exemples", {**fields, "confirm": "on"})
+    assert "Les exemples sont enregistrés" in edited.text
+    annotated = post("/intentions/adresse_cio/annoter", {"example": "0", "fragment": "Tours", "entity": "commune"})
+    assert "L&#39;annotation est enregistrée" in annotated.text
+    answered = post("/intentions/adresse_cio/reponse", {"answer": "12 rue de la Paix, Tours."})
+    assert "La réponse est enregistrée" in answered.text
+    intent = Project(project).intents()["adresse_cio"]
+    assert intent.examples[0] == "où est le CIO de [Tours](commune)"
+    assert len(intent.examples) == 7
+    assert Project(project).answer("adresse_cio") == "12 rue de la Paix, Tours."
+    history = session.get(f"{url}/historique").text
+    for action in ("création", "exemples", "annotation", "réponse"):
+        assert f'<th scope="row">{action}</th>' in history
