@@ -7,7 +7,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup test lint validate train run bench clean
+.PHONY: setup test lint validate train run studio bench clean
 
 setup:
 	@scripts/setup.sh
@@ -30,6 +30,10 @@ test: setup lint validate train
 
 run: setup train
 	@scripts/run.sh
+
+# The editors' studio (docs/editeurs.md); it publishes to the bot `make run` started.
+studio: setup
+	$(PY) -m bot studio --port $${STUDIO_PORT:-8090} --rasa-url http://localhost:$${RASA_PORT:-5005}
 
 bench: setup train
 	$(PY) bench/nlu.py

@@ -219,6 +219,12 @@ def cmd_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_studio(args: argparse.Namespace) -> int:
+    from bot.studio.main import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     vocab = vocabulary()
     parser = argparse.ArgumentParser(prog="python -m bot", description="Le bot SPRO Centre-Val de Loire.")
@@ -275,6 +281,12 @@ def build_parser() -> argparse.ArgumentParser:
     pur.add_argument("--dry-run", action="store_true", help="compter sans rien effacer")
     pur.add_argument("--database", help=store_help)
     pur.set_defaults(func=cmd_purge)
+
+    from bot.studio.main import add_arguments
+
+    studio = sub.add_parser("studio", help="le studio des éditeurs (docs/editeurs.md), ou ses comptes")
+    add_arguments(studio)
+    studio.set_defaults(func=cmd_studio)
     return parser
 
 

@@ -12,6 +12,16 @@ DEMO_PORT=${DEMO_PORT:-8080}
 export SPRO_PUBLIC_URL=${SPRO_PUBLIC_URL:-http://localhost:$RASA_PORT}
 export WEBCHAT_ALLOWED_ORIGINS=${WEBCHAT_ALLOWED_ORIGINS:-http://localhost:$DEMO_PORT,http://127.0.0.1:$DEMO_PORT}
 
+# The Rasa HTTP API (used by the editors' studio to load a new model) is open to anyone without a
+# token: the token comes from SPRO_RASA_TOKEN, else from var/rasa-api-token, created once (mode 600).
+if [ -z "${SPRO_RASA_TOKEN:-}" ]; then
+  if [ ! -s var/rasa-api-token ]; then
+    (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/rasa-api-token)
+  fi
+  SPRO_RASA_TOKEN=$(cat var/rasa-api-token)
+fi
+export SPRO_RASA_TOKEN
+
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
@@ -19,7 +29,8 @@ trap cleanup EXIT INT TERM
 .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" > var/actions.log 2>&1 &
 pids+=($!)
 .venv/bin/rasa run --model models/spro.tar.gz --port "$RASA_PORT" \
-  --endpoints endpoints.yml --credentials credentials.yml > var/rasa.log 2>&1 &
+  --endpoints endpoints.yml --credentials credentials.yml \
+  --enable-api --auth-token "$SPRO_RASA_TOKEN" > var/rasa.log 2>&1 &
 pids+=($!)
 .venv/bin/python -m bot.web.demo_site --port "$DEMO_PORT" --bot "$SPRO_PUBLIC_URL" > var/demo.log 2>&1 &
 pids+=($!)
@@ -34,6 +45,7 @@ cat <<MSG
 Le bot SPRO est prêt.
   Widget    : http://localhost:$DEMO_PORT (page de démonstration du site régional, bouton en bas à droite)
   API REST  : curl -s -X POST http://localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"moi","message":"bonjour"}'
+  Studio    : make studio (dans un autre terminal), puis http://localhost:8090
   Terminal  : .venv/bin/rasa shell --port 5006 (dans un autre terminal ; il utilise le même serveur d'actions)
   Journaux  : var/actions.log, var/rasa.log
 Ctrl-C pour arrêter.
