@@ -24,7 +24,7 @@ def render(
     # max_fails/fail_timeout: a dead replica is skipped for 10 s, then tried again.
     replacements = {
         "@@RASA_SERVERS@@": "\n".join(f"    server {a} max_fails=1 fail_timeout=10s;" for a in rasa),
-        "@@ACTION_SERVERS@@": "\n".join(f"    server {a} max_fails=1 fail_timeout=10s;" for a in actions),
+        "@@ACTION_SERVERS@@": "\n".join(f"    server {a} max_fails=1 fail_timeout=2s;" for a in actions),
         "@@ALLOWED_ORIGINS@@": "\n".join(f'    "{o}" 1;' for o in origins),
         "@@LISTEN@@": listen,
         "@@ACTIONS_LISTEN@@": actions_listen,
