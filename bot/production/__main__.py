@@ -25,8 +25,10 @@ from bot.production import nginx
 from bot.production.settings import ROOT, Settings
 
 
-def rasa_arguments(settings: Settings, port: int, model: Path, credentials: Path) -> list[str]:
-    arguments = ["run", "--model", str(model), "--endpoints", str(settings.endpoints)]
+def rasa_arguments(
+    settings: Settings, port: int, model: Path, credentials: Path, endpoints: Path | None = None
+) -> list[str]:
+    arguments = ["run", "--model", str(model), "--endpoints", str(endpoints or settings.endpoints)]
     arguments += ["--credentials", str(credentials), "--interface", settings.interface, "--port", str(port)]
     if settings.api_token:
         arguments += ["--enable-api", "--auth-token", settings.api_token]
@@ -35,7 +37,7 @@ def rasa_arguments(settings: Settings, port: int, model: Path, credentials: Path
     return arguments
 
 
-def run_rasa(port: int, model: Path, credentials: Path) -> None:
+def run_rasa(port: int, model: Path, credentials: Path, endpoints: Path | None = None) -> None:
     settings = Settings.from_environment()
     problems = settings.problems()
     if problems:
@@ -47,7 +49,7 @@ def run_rasa(port: int, model: Path, credentials: Path) -> None:
     resilience.install(settings.action_timeout_seconds)
     from rasa.__main__ import main
 
-    sys.argv = ["rasa", *rasa_arguments(settings, port, model, credentials)]
+    sys.argv = ["rasa", *rasa_arguments(settings, port, model, credentials, endpoints)]
     main()
 
 
@@ -64,6 +66,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, help="rasa, actions: the port to listen on")
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "spro.tar.gz")
     parser.add_argument("--credentials", type=Path, default=ROOT / "credentials.yml")
+    parser.add_argument("--endpoints", type=Path, help="rasa: instead of the one the settings choose")
     parser.add_argument("--rasa", nargs="+", default=[], help="nginx: host:port of each Rasa replica")
     parser.add_argument("--actions", nargs="+", default=[], help="nginx: host:port of each action server")
     parser.add_argument("--listen", default="80", help="nginx: the public address")
@@ -75,7 +78,7 @@ def main() -> None:
     elif options.port is None:
         parser.error("--port is required")
     elif options.process == "rasa":
-        run_rasa(options.port, options.model, options.credentials)
+        run_rasa(options.port, options.model, options.credentials, options.endpoints)
     else:
         run_actions(options.port)
 
