@@ -10,8 +10,11 @@ client choose ``input_channel``, and logs the message text when a turn fails. He
 - a turn that fails inside the bot (database or Redis down) answers 503 with a French apology;
 - the access log is one JSON line with the sender's hash, sizes and timing — never the text.
 
-Length is not judged here: a long message reaches the NLU guard, which answers it politely;
-bodies above the server's size limit never get this far (413, ``bot.production.hardening``).
+Length: a message longer than the NLU guard's limit is answered politely by the guard
+(« message trop long »), as on the widget. Beyond ``KEPT_CHARACTERS`` it is cut to that length
+first: the guard's answer is the same, and the NLU never spends seconds on 100,000 characters
+(8 s measured here) nor the database stores them. Bodies above the server's size limit never get
+this far (413, ``bot.production.hardening``).
 """
 
 from __future__ import annotations
@@ -31,9 +34,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.messages import ETOILE_INFO_PHONE
+from bot.nlu.guard import MAX_CHARACTERS
 
 logger = logging.getLogger("spro.access")
 MAX_SENDER_CHARACTERS = 128
+KEPT_CHARACTERS = 2 * MAX_CHARACTERS  # still too long for the guard, which answers politely
 UNAVAILABLE = (
     "Désolé, je rencontre un problème technique et ne peux pas vous répondre pour l'instant. "
     f"Réessayez dans un instant, ou appelez Etoile Info au {ETOILE_INFO_PHONE} (appel gratuit)."
@@ -65,7 +70,7 @@ def read_body(request: Request) -> tuple[str, str, dict[str, Any] | None]:
         raise BadRequest("Le message est vide : écrivez votre question en quelques mots.")
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRequest("« metadata » doit être un objet JSON.")
-    return sender, message, metadata
+    return sender, message[:KEPT_CHARACTERS], metadata
 
 
 def access_log(sender: str, status: int, characters: int, replies: int, started: float) -> None:

@@ -7,19 +7,28 @@ its server (refused connection, 5xx from the proxy, no answer within
 editors own, with the Etoile Info number — then listens: one apology per message, and the next
 message tries the action server again, so the bot recovers as soon as the server is back.
 
-A refusal the action itself decides (``ActionExecutionRejection``, used by forms) is not a
-failure and goes through unchanged.
+One apology per message: a message runs several custom actions (slot validation, the form, its
+question), and each would fail; only the first apologizes. The session start, run before the
+message itself, falls back to Rasa's built-in one, silently. A refusal the action itself decides
+(``ActionExecutionRejection``, used by forms) is not a failure and goes through unchanged.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from typing import Any
 
 import rasa.core.actions.action as rasa_actions
 import rasa.core.actions.forms as rasa_forms
-from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
+from rasa.core.actions.action import (
+    ActionExecutionRejection,
+    ActionSessionStart,
+    RemoteAction,
+    create_bot_utterance,
+)
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.events import Event, FollowupAction
 from rasa.shared.exceptions import RasaException
 
@@ -32,6 +41,20 @@ APOLOGY_WHEN_NO_DOMAIN = (
     f"{ETOILE_INFO_PHONE} (appel gratuit) : un conseiller vous répondra."
 )
 TIMEOUT_SECONDS = 10.0
+REMEMBERED_MESSAGES = 10_000
+_apologized: OrderedDict[tuple[str, str | None], None] = OrderedDict()
+
+
+def first_failure_of_message(tracker: Any) -> bool:
+    """Whether no apology was sent yet for the conversation's latest message (in this process)."""
+    latest = tracker.latest_message
+    key = (tracker.sender_id, latest.message_id if latest else None)
+    if key in _apologized:
+        return False
+    _apologized[key] = None
+    if len(_apologized) > REMEMBERED_MESSAGES:
+        _apologized.popitem(last=False)
+    return True
 
 
 class ResilientRemoteAction(RemoteAction):
@@ -46,6 +69,10 @@ class ResilientRemoteAction(RemoteAction):
             raise
         except (RasaException, asyncio.TimeoutError) as error:
             logger.error("action server unavailable: action=%s error=%s", self.name(), type(error).__name__)
+            if self.name() == ACTION_SESSION_START_NAME:
+                return await ActionSessionStart().run(output_channel, nlg, tracker, domain)
+            if not first_failure_of_message(tracker):
+                return []
             message = await nlg.generate(APOLOGY_RESPONSE, tracker, output_channel.name()) or {
                 "text": APOLOGY_WHEN_NO_DOMAIN
             }
