@@ -154,7 +154,7 @@ def cases(deployment: Deployment) -> list[Any]:
             jobs.append(lambda u=url, b=body, s=user.secret: raw(u, b, {"X-Hub-Signature-256": meta_signature(s, b)}))
             jobs.append(lambda u=url, b=body: raw(u, b, {"X-Hub-Signature-256": "sha256=" + "0" * 64}))
         jobs.append(lambda b=body: raw(twilio.url, b, {"X-Twilio-Signature": "forged"}))
-    for text in random.sample(texts, 120):
+    for text in random.sample(texts, 130):
         jobs.append(
             lambda t=text: outcome_of(
                 whatsapp.post(whatsapp.envelope([whatsapp.message("text", {"body": t})])), "whatsapp"
