@@ -37,6 +37,7 @@ from bot.messages import ETOILE_INFO_PHONE
 from bot.nlu.guard import MAX_CHARACTERS
 
 logger = logging.getLogger("spro.access")
+logger.setLevel(logging.INFO)  # the access log is wanted whatever Rasa's own log level
 MAX_SENDER_CHARACTERS = 128
 KEPT_CHARACTERS = 2 * MAX_CHARACTERS  # still too long for the guard, which answers politely
 UNAVAILABLE = (
