@@ -159,7 +159,7 @@ def production_command(process: str, port: int, credentials: Path | None = None)
 
 
 def start_replica(
-    workdir: Path, env: dict[str, str], port: int, credentials: Path, timeout: float = 300
+    workdir: Path, env: dict[str, str], port: int, credentials: Path, timeout: float = 600
 ) -> tuple[subprocess.Popen, str, Path]:
     command = production_command("rasa", port, credentials)
     return spawn(command, workdir, env, f"rasa-{port}", f"http://127.0.0.1:{port}", "/webhooks/rest/", timeout)
