@@ -315,7 +315,7 @@ class MetaWebhook(VerifiedChannel):
                 return response.json({"error": "invalid signature"}, status=403)
             try:
                 payload = json.loads(request.body)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
                 return response.json({"error": "malformed JSON"}, status=400)
             if not isinstance(payload, dict):
                 return response.json({"error": "a JSON object was expected"}, status=400)

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import string
 import sys
+import tempfile
 from pathlib import Path
 
 from bot.production import nginx
@@ -37,6 +39,25 @@ def rasa_arguments(
     return arguments
 
 
+def resolved_endpoints(path: Path) -> Path:
+    """``path`` with its ``${VARIABLE}`` replaced from the environment, as a private file.
+
+    Rasa 3.6 does not substitute variables in ``endpoints.yml`` (the action server's URL stays
+    the literal ``${SPRO_ACTION_SERVER_URL}/webhook``, and every custom action fails); a missing
+    variable stops the start-up here, with its name."""
+    text = path.read_text(encoding="utf-8")
+    if "$" not in text:
+        return path
+    try:
+        resolved = string.Template(text).substitute(os.environ)
+    except KeyError as missing:
+        sys.exit(f"{path} : la variable d'environnement {missing} n'est pas définie.")
+    handle, name = tempfile.mkstemp(prefix="spro-endpoints-", suffix=".yml")
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        file.write(resolved)
+    return Path(name)
+
+
 def run_rasa(port: int, model: Path, credentials: Path, endpoints: Path | None = None) -> None:
     settings = Settings.from_environment()
     problems = settings.problems()
@@ -49,6 +70,7 @@ def run_rasa(port: int, model: Path, credentials: Path, endpoints: Path | None =
     resilience.install(settings.action_timeout_seconds)
     from rasa.__main__ import main
 
+    endpoints = resolved_endpoints(endpoints or settings.endpoints)
     sys.argv = ["rasa", *rasa_arguments(settings, port, model, credentials, endpoints)]
     main()
 
@@ -56,6 +78,9 @@ def run_rasa(port: int, model: Path, credentials: Path, endpoints: Path | None =
 def run_actions(port: int) -> None:
     os.environ["SANIC_HOST"] = os.environ.get("SPRO_ACTIONS_INTERFACE", "127.0.0.1")
     from rasa_sdk.endpoint import run
+    from rasa_sdk.utils import configure_colored_logging
+
+    configure_colored_logging(os.environ.get("LOG_LEVEL", "INFO"))
 
     run(action_package_name="actions", port=port)
 

@@ -68,7 +68,14 @@ class ResilientRemoteAction(RemoteAction):
         except ActionExecutionRejection:
             raise
         except (RasaException, asyncio.TimeoutError) as error:
-            logger.error("action server unavailable: action=%s error=%s", self.name(), type(error).__name__)
+            cause = error.__cause__ or error.__context__
+            logger.error(
+                "action server unavailable: action=%s error=%s cause=%s status=%s",
+                self.name(),
+                type(error).__name__,
+                type(cause).__name__ if cause else None,
+                getattr(cause, "status", None),
+            )
             if self.name() == ACTION_SESSION_START_NAME:
                 return await ActionSessionStart().run(output_channel, nlg, tracker, domain)
             if not first_failure_of_message(tracker):

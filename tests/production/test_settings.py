@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.production.__main__ import rasa_arguments
+from bot.production.__main__ import rasa_arguments, resolved_endpoints
 from bot.production.nginx import render
 from bot.production.settings import EMBEDDED_ENDPOINTS, PRODUCTION_ENDPOINTS, Settings
 
@@ -55,3 +55,14 @@ def test_nginx_configuration_lists_every_server() -> None:
     assert "@@" not in text
     assert "server 10.0.0.2:5005" in text and "server 10.0.0.3:5055" in text and '"https://a.fr" 1;' in text
     assert "hash $spro_conversation consistent;" in text and "server_tokens off;" in text
+
+
+def test_endpoints_variables_are_resolved_by_the_launcher(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rasa 3.6 leaves ``${SPRO_ACTION_SERVER_URL}`` as it is: the launcher must resolve it."""
+    monkeypatch.setenv("SPRO_ACTION_SERVER_URL", "http://10.0.0.3:5055")
+    resolved = resolved_endpoints(PRODUCTION_ENDPOINTS)
+    assert 'url: "http://10.0.0.3:5055/webhook"' in resolved.read_text(encoding="utf-8")
+    resolved.unlink()
+    monkeypatch.delenv("SPRO_ACTION_SERVER_URL")
+    with pytest.raises(SystemExit, match="SPRO_ACTION_SERVER_URL"):
+        resolved_endpoints(PRODUCTION_ENDPOINTS)
