@@ -9,6 +9,8 @@ Redis (private instances: the fault tests stop and kill them). Every channel of
 from __future__ import annotations
 
 import subprocess
+import time
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -74,6 +76,24 @@ class Deployment:
                 (sender,),
             )
             return cursor.fetchall()
+
+    def say(self, base: str, sender: str, message: str) -> tuple[list[dict[str, Any]], str]:
+        """The bot's messages and their text, as the person reads it."""
+        answer = self.post(base, sender, message)
+        answer.raise_for_status()
+        messages = answer.json()
+        return messages, "\n".join(m.get("text") or "" for m in messages)
+
+    def wait_until_idle(self, timeout: float = 300) -> None:
+        """Webhook messages are handled after their 200, and a previous test may have left a
+        backlog: wait until both replicas answer a greeting within 2 s."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            answers = [self.post(self.replica_url(i), f"probe-{uuid.uuid4().hex[:6]}", "bonjour") for i in (0, 1)]
+            if all(a.ok for a in answers) and time.monotonic() - started < 2:
+                return
+            time.sleep(2)
 
     def health(self, base: str | None = None) -> tuple[int, dict[str, Any]]:
         answer = requests.get(f"{base or self.replica_url(0)}/health", timeout=10)

@@ -8,7 +8,6 @@ import itertools
 import json
 import random
 import threading
-import time
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -174,19 +173,6 @@ def twilio_text(twilio: TwilioUser, text: str) -> Outcome:
     return Outcome("twilio", answer.status_code, answer.text[:300])
 
 
-def wait_until_idle(deployment: Deployment, timeout: float = 300) -> None:
-    """The webhooks' messages are handled after their 200: let the replicas finish them."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        started = time.monotonic()
-        ok = all(
-            deployment.post(deployment.replica_url(i), f"probe-{uuid.uuid4().hex[:6]}", "bonjour").ok for i in (0, 1)
-        )
-        if ok and time.monotonic() - started < 2:
-            return
-        time.sleep(2)
-
-
 def test_a_thousand_bad_inputs(deployment: Deployment) -> None:
     jobs = cases(deployment)
     assert len(jobs) >= 1000, len(jobs)
@@ -206,7 +192,7 @@ def test_a_thousand_bad_inputs(deployment: Deployment) -> None:
     with ThreadPoolExecutor(8) as pool:
         outcomes = list(pool.map(lambda job: job(), jobs))
     thread.join(timeout=300)
-    wait_until_idle(deployment)
+    deployment.wait_until_idle()
     errors = [o for o in outcomes if o.status >= 500]
     assert not errors, f"{len(errors)} × 5xx, e.g. {errors[:3]}"
     unclear = [o for o in outcomes if 400 <= o.status < 500 and not o.body.strip()]

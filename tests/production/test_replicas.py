@@ -39,6 +39,7 @@ def converse(deployment: Deployment, number: int) -> tuple[str, list[str], str |
 
 
 def test_200_concurrent_conversations_across_two_replicas(deployment: Deployment) -> None:
+    deployment.wait_until_idle()
     started = time.monotonic()
     with ThreadPoolExecutor(CONVERSATIONS) as pool:
         results = list(pool.map(lambda n: converse(deployment, n), range(CONVERSATIONS)))
