@@ -34,12 +34,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.messages import ETOILE_INFO_PHONE
-from bot.nlu.guard import MAX_CHARACTERS
+from bot.nlu.guard import KEPT_CHARACTERS
 
 logger = logging.getLogger("spro.access")
 logger.setLevel(logging.INFO)  # the access log is wanted whatever Rasa's own log level
 MAX_SENDER_CHARACTERS = 128
-KEPT_CHARACTERS = 2 * MAX_CHARACTERS  # still too long for the guard, which answers politely
 UNAVAILABLE = (
     "Désolé, je rencontre un problème technique et ne peux pas vous répondre pour l'instant. "
     f"Réessayez dans un instant, ou appelez Etoile Info au {ETOILE_INFO_PHONE} (appel gratuit)."
