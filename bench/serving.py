@@ -198,8 +198,16 @@ def main() -> None:
             }  # fmt: skip
             print(f"… {level} conversation(s) at once: done", file=sys.stderr)
         rasa_mb, actions_mb = rss_mb(rasa.pid), rss_mb(actions.pid)
-        reference_mb = None if options.no_reference else reference_bot_memory(workdir, env)
-        training = None if options.no_train else train_time(workdir, ROOT, env)
+        reference_mb = training = None
+        failures: list[tuple[str, str]] = []
+        try:
+            reference_mb = None if options.no_reference else reference_bot_memory(workdir, env)
+        except (subprocess.SubprocessError, OSError, TimeoutError, RuntimeError) as error:
+            failures.append(("memory: bare French rasa init bot (reference)", f"not measured: {type(error).__name__}"))
+        try:
+            training = None if options.no_train else train_time(workdir, ROOT, env)
+        except (subprocess.SubprocessError, OSError) as error:
+            failures.append(("training time", f"not measured: {type(error).__name__}"))
     finally:
         for process in processes:
             process.terminate()
@@ -240,6 +248,7 @@ def main() -> None:
     rows.append(("start-up to the first answer", f"{startup:.1f} s"))
     if training is not None:
         rows.append(("training time (full model, rasa train --force)", f"{training:.0f} s"))
+    rows += failures
     width = max(len(k) for k, _ in rows)
     print(f"\n| {'measure':{width}} | {'value':>32} |\n|{'-' * (width + 2)}|{'-' * 34}|")
     for key, value in rows:
