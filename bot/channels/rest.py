@@ -70,6 +70,10 @@ def read_body(request: Request) -> tuple[str, str, dict[str, Any] | None]:
         raise BadRequest("Le message est vide : écrivez votre question en quelques mots.")
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRequest("« metadata » doit être un objet JSON.")
+    try:  # JSON allows a lone surrogate (\ud83d); no database stores it
+        json.dumps([sender, message, metadata], ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise BadRequest("Le message contient des caractères invalides (UTF-8 incomplet).") from error
     return sender, message[:KEPT_CHARACTERS], metadata
 
 

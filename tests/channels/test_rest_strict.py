@@ -34,6 +34,7 @@ class FakeRequest:
         ({"sender": "a", "message": ["x"]}, "texte"),
         ({"sender": "a", "message": " \t\n"}, "vide"),
         ({"sender": "a", "message": "x", "metadata": "y"}, "metadata"),
+        ({"sender": "a", "message": "bonjour \ud83d"}, "invalides"),
     ],
 )
 def test_malformed_bodies_are_refused_with_a_reason(body: Any, reason: str) -> None:
