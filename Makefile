@@ -7,7 +7,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup test lint validate train run studio bench clean
+.PHONY: setup test test-prod audit lint validate train run studio bench clean
 
 setup:
 	@scripts/setup.sh
@@ -28,6 +28,15 @@ test: setup lint validate train
 	$(PY) -m pytest
 	$(RASA) test core --stories tests/stories --model models/spro.tar.gz --fail-on-prediction-errors --out results/stories --quiet
 
+# Production on this machine: two Rasa replicas and two action servers behind nginx, private
+# PostgreSQL and Redis; the fault and bad-input suites (tests/production, docs/deploiement.md).
+test-prod: setup train
+	$(PY) -m pytest -m production tests/production
+
+# Known vulnerabilities of the pinned dependencies (scripts/audit.sh, docs/deploiement.md).
+audit: setup
+	@scripts/audit.sh
+
 run: setup train
 	@scripts/run.sh
 
@@ -37,6 +46,7 @@ studio: setup
 
 bench: setup train
 	$(PY) bench/nlu.py
+	$(PY) bench/serving.py
 
 clean:
 	rm -rf var results .pytest_cache .ruff_cache

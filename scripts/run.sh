@@ -26,11 +26,12 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" > var/actions.log 2>&1 &
+# The same launcher as in production (bot/production): embedded here (SQLite, in-memory lock)
+# since SPRO_REDIS_URL is unset; the action server on 127.0.0.1 only.
+.venv/bin/python -m bot.production actions --port "$ACTIONS_PORT" > var/actions.log 2>&1 &
 pids+=($!)
-.venv/bin/rasa run --model models/spro.tar.gz --port "$RASA_PORT" \
-  --endpoints endpoints.yml --credentials credentials.yml \
-  --enable-api --auth-token "$SPRO_RASA_TOKEN" > var/rasa.log 2>&1 &
+SPRO_INTERFACE=${SPRO_INTERFACE:-0.0.0.0} .venv/bin/python -m bot.production rasa --port "$RASA_PORT" \
+  --model models/spro.tar.gz --credentials credentials.yml > var/rasa.log 2>&1 &
 pids+=($!)
 .venv/bin/python -m bot.web.demo_site --port "$DEMO_PORT" --bot "$SPRO_PUBLIC_URL" > var/demo.log 2>&1 &
 pids+=($!)

@@ -35,6 +35,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.dedup import ReceivedMessages
 from bot.channels.render import button_for_number, normalize
+from bot.nlu.guard import KEPT_CHARACTERS
 from bot.privacy import register_forget
 
 logger = logging.getLogger(__name__)
@@ -254,6 +255,7 @@ class VerifiedChannel:
             await output.send_response(message.sender_id, {"text": unreadable_reply(message.kind)})
             return
         text = await self.choice_for_number(agent, message.sender_id, message.text, output.renderer)
+        text = text[:KEPT_CHARACTERS]  # the guard still answers « trop long » (bot/nlu/guard.py)
         await on_new_message(UserMessage(text, output, message.sender_id, input_channel=self.name()))
 
     async def choice_for_number(self, agent: Agent, sender_id: str, text: str, renderer: ModuleType) -> str:
@@ -315,7 +317,7 @@ class MetaWebhook(VerifiedChannel):
                 return response.json({"error": "invalid signature"}, status=403)
             try:
                 payload = json.loads(request.body)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
                 return response.json({"error": "malformed JSON"}, status=400)
             if not isinstance(payload, dict):
                 return response.json({"error": "a JSON object was expected"}, status=400)

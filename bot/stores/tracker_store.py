@@ -43,7 +43,8 @@ class PrivacySQLTrackerStore(SQLTrackerStore):
         super().__init__(domain=domain, host=host, db=db or "rasa.db", **kwargs)
         url = self.engine.url.render_as_string(hide_password=False)
         self.engine.dispose()
-        self.engine = sa.create_engine(url, hide_parameters=True, **create_engine_kwargs(url))
+        # pool_pre_ping: after a database restart, pooled connections are dead; test each before use.
+        self.engine = sa.create_engine(url, hide_parameters=True, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:

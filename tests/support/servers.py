@@ -74,16 +74,17 @@ def start_action_server(
     workdir: Path, env: dict[str, str], port: int | None = None
 ) -> tuple[subprocess.Popen, str, Path]:
     port = port or free_port()
-    log = workdir / f"actions-{port}.log"
-    process = subprocess.Popen(
-        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_http(f"{url}/health", process, log)
+    command = [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
+    return spawn(command, workdir, env, f"actions-{port}", f"http://127.0.0.1:{port}", "/health")
+
+
+def spawn(
+    command: list[str], workdir: Path, env: dict[str, str], name: str, url: str, ready_path: str, timeout: float = 180
+) -> tuple[subprocess.Popen, str, Path]:
+    """Start ``command`` with its output in ``workdir/name.log``; return once ``url + ready_path`` answers."""
+    log = workdir / f"{name}.log"
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT)
+    wait_http(f"{url}{ready_path}", process, log, timeout=timeout)
     return process, url, log
 
 
@@ -107,31 +108,9 @@ def start_rasa(
     args: tuple[str, ...] = (),
 ) -> tuple[subprocess.Popen, str, Path]:
     port = port or free_port()
-    log = workdir / f"rasa-{port}.log"
-    process = subprocess.Popen(
-        [
-            str(VENV_BIN / "rasa"),
-            "run",
-            "--model",
-            str(MODEL),
-            "--port",
-            str(port),
-            "--interface",
-            "127.0.0.1",
-            "--endpoints",
-            str(endpoints),
-            "--credentials",
-            str(credentials),
-            *args,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_http(f"{url}/webhooks/rest/", process, log, timeout=300)
-    return process, url, log
+    command = [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(port), "--interface", "127.0.0.1"]
+    command += ["--endpoints", str(endpoints), "--credentials", str(credentials), *args]
+    return spawn(command, workdir, env, f"rasa-{port}", f"http://127.0.0.1:{port}", "/webhooks/rest/", timeout=300)
 
 
 @contextmanager
