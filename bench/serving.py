@@ -131,6 +131,7 @@ def train_time(workdir: Path, project: Path, env: dict[str, str]) -> float:
 def reference_bot_memory(workdir: Path, env: dict[str, str]) -> float:
     """A bare ``rasa init`` bot, its language set to French: trained, started, asked once."""
     project = workdir / "rasa-init"
+    project.mkdir()  # with --no-prompt, rasa init refuses a directory that does not exist
     subprocess.run([str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(project)], env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     config = project / "config.yml"
