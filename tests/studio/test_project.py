@@ -28,14 +28,14 @@ def changed_lines(diff: str) -> list[str]:
 
 def test_a_question_answer_adds_lines_and_changes_nothing_else(project_dir: Path) -> None:
     project = Project(project_dir)
-    project.create_intent("horaires_etoile", QUESTIONS, "qa", answer='Du lundi au vendredi, « 9 h » "à 17 h".')
+    project.create_intent("horaires_etoile", QUESTIONS, "qa", answer='Appelez « Etoile Info » au "0 800 222 100".')
     lines = changed_lines(git_diff(project_dir))
     assert all(line.startswith("+") for line in lines), lines  # nothing removed or rewritten
     assert "+  - horaires_etoile" in lines
-    assert '+    - text: "Du lundi au vendredi, « 9 h » \\"à 17 h\\"."' in lines
+    assert '+    - text: "Appelez « Etoile Info » au \\"0 800 222 100\\"."' in lines
     assert "+      - action: utter_horaires_etoile" in lines
     assert project.intents()["horaires_etoile"].examples == QUESTIONS
-    assert project.answer("horaires_etoile") == 'Du lundi au vendredi, « 9 h » "à 17 h".'
+    assert project.answer("horaires_etoile") == 'Appelez « Etoile Info » au "0 800 222 100".'
     domain = YAML(typ="safe").load(project.domain_path.read_text(encoding="utf-8"))
     # Before the commented group of the guard's intents, which stays last.
     assert domain["intents"][-3:] == ["horaires_etoile", "other_language", "message_too_long"]
