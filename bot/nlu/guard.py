@@ -1,7 +1,7 @@
 """A guard at the end of the NLU pipeline for messages no classifier should guess about.
 
 A classifier always picks *some* intent: « 😀😀😀 » came out as a school-orientation request
-at 0.53. Messages with no word at all, messages in another language and very long messages
+at 0.53. Messages with neither a word nor a number, messages in another language and very long messages
 get a fixed intent here, so the bot answers them politely and deterministically.
 """
 
@@ -162,8 +162,8 @@ def judge(text: str | None) -> str | None:
     if len(text) > MAX_CHARACTERS:
         return TOO_LONG
     words = [w.lower() for w in _WORD.findall(text)]
-    if not words:
-        return NO_WORDS
+    if not words and not any(ch.isdigit() for ch in text):
+        return NO_WORDS  # a bare number is an answer (« 19 », « 37000 »): the classifiers know them
     if sum(1 for w in words if not _is_latin(w)) > len(words) / 2:
         return OTHER_LANGUAGE
     foreign = sum(1 for w in words if w in _FOREIGN)

@@ -21,6 +21,8 @@ from bot.nlu.guard import MAX_CHARACTERS, judge
         ("je cherche un job", None),
         ("Bonjour, je voudrais changer de métier", None),
         ("Tours", None),
+        ("19", None),
+        ("37000", None),
         ("<script>alert(1)</script>", None),
     ],
 )
