@@ -8,7 +8,6 @@ same volume). Each publication archives the model it replaces, for a one-click r
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import time
@@ -21,6 +20,7 @@ import requests
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
+from bot.fingerprint import training_fingerprint
 from bot.studio.db import PUBLICATIONS
 from bot.studio.project import Project
 
@@ -86,16 +86,7 @@ class Publication:
 
 def fingerprint(project: Project) -> str:
     """What ``scripts/train.sh`` compares to know the model is up to date with the data."""
-    files = [project.config_path, project.domain_path]
-    names = sorted(
-        str(p.relative_to(project.root))
-        for folder in ("data/nlu", "data/stories", "data/rules")
-        for p in (project.root / folder).rglob("*.yml")
-    )
-    digest = hashlib.sha256()
-    for path in [*files, *(project.root / n for n in names)]:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return training_fingerprint(project.root)
 
 
 def _archive(model: Path, archive_dir: Path) -> Path:
