@@ -11,6 +11,11 @@ from bot.orientation.model import Recommendation, Structure
 from bot.orientation.vocabulary import Vocabulary, vocabulary
 
 ETOILE_INFO_PHONE = "0 800 222 100"
+# What a channel answers itself when the bot could not handle the message at all.
+TECHNICAL_ERROR = (
+    "Désolé, un problème technique m'empêche de vous répondre. Réessayez dans un instant, "
+    f"ou appelez Etoile Info au {ETOILE_INFO_PHONE} (appel gratuit)."
+)
 REGIONAL_SITE = "orientation.centre-valdeloire.fr"
 
 

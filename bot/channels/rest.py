@@ -33,16 +33,12 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.messages import ETOILE_INFO_PHONE
+from bot.messages import TECHNICAL_ERROR
 from bot.nlu.guard import KEPT_CHARACTERS
 
 logger = logging.getLogger("spro.access")
 logger.setLevel(logging.INFO)  # the access log is wanted whatever Rasa's own log level
 MAX_SENDER_CHARACTERS = 128
-UNAVAILABLE = (
-    "Désolé, je rencontre un problème technique et ne peux pas vous répondre pour l'instant. "
-    f"Réessayez dans un instant, ou appelez Etoile Info au {ETOILE_INFO_PHONE} (appel gratuit)."
-)
 
 
 class BadRequest(ValueError):
@@ -115,7 +111,7 @@ class StrictRestInput(RestInput):
             except Exception as error:
                 logger.error(json.dumps({"event": "rest.failure", "error": type(error).__name__}))
                 access_log(sender, 503, len(text), 0, started)
-                return response.json([{"recipient_id": sender, "text": UNAVAILABLE}], status=503)
+                return response.json([{"recipient_id": sender, "text": TECHNICAL_ERROR}], status=503)
             access_log(sender, 200, len(text), len(collector.messages), started)
             return response.json(collector.messages)
 

@@ -38,7 +38,7 @@ from sanic.response import HTTPResponse
 from bot.channels.privacy_page import privacy_page
 from bot.channels.render import normalize
 from bot.channels.render.web import web_event
-from bot.messages import ETOILE_INFO_PHONE
+from bot.messages import TECHNICAL_ERROR
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +47,6 @@ MAX_MESSAGE_CHARS = 1000
 TOO_LONG = (
     f"Votre message est trop long pour moi : {MAX_MESSAGE_CHARS:,} caractères au maximum. ".replace(",", "\u202f")
     + "Pouvez-vous l'écrire en plus court ? Quelques mots suffisent pour commencer."
-)
-TECHNICAL_ERROR = (
-    "Désolé, un problème technique m'empêche de vous répondre. Réessayez dans un instant, "
-    f"ou appelez Etoile Info au {ETOILE_INFO_PHONE} (appel gratuit)."
 )
 # `make run` serves its demo page of the regional site there (scripts/run.sh).
 DEFAULT_ALLOWED_ORIGINS = ("http://localhost:8080", "http://127.0.0.1:8080")
