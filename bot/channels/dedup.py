@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 RETENTION = timedelta(days=7)
 PURGE_EVERY_SECONDS = 3600
+CREATE_ATTEMPTS = 5
 
 metadata = MetaData()
 received_messages = Table(
@@ -47,11 +48,25 @@ class ReceivedMessages:
     def __init__(self, url: str | None = None) -> None:
         self.engine = create_engine(url or database_url(), future=True, pool_pre_ping=True)
         self._next_purge = 0.0
-        try:
-            metadata.create_all(self.engine)
-        except (OperationalError, ProgrammingError):
-            # Another replica created the table at the same moment; anything else fails on first use.
-            logger.info("channel_received_messages: created concurrently by another process")
+        self._create_table()
+
+    def _create_table(self) -> None:
+        """Create the table, tolerating replicas and channels that create it at the same moment.
+
+        On PostgreSQL two concurrent ``CREATE TABLE`` clash on the catalogue (``IntegrityError`` on
+        ``pg_type``, or ``ProgrammingError``), and the winner's table is visible only once its
+        transaction commits: so try again until it is there. A database that stays unreachable
+        is logged here and fails on first use, where the webhook answers 5xx and Meta retries.
+        """
+        for attempt in range(CREATE_ATTEMPTS):
+            try:
+                metadata.create_all(self.engine)
+                return
+            except (IntegrityError, OperationalError, ProgrammingError) as error:
+                if attempt == CREATE_ATTEMPTS - 1:
+                    logger.warning("channel_received_messages: not created (%s)", type(error).__name__)
+                    return
+                time.sleep(0.1 * (attempt + 1))
 
     def first_time(self, channel: str, message_id: str, sender_id: str) -> bool:
         """Record the id; False when it was already there (a retry: do not answer it again)."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
@@ -70,6 +72,22 @@ def test_received_ids_are_kept_per_channel_and_forgotten_with_the_sender(databas
     assert store.first_time("whatsapp", "wamid.1", "33612345678")
     assert store.purge(datetime.utcnow() + timedelta(days=8)) == 2
     store.engine.dispose()
+
+
+def test_channels_and_replicas_that_start_together_all_get_the_id_table(postgres_url: str) -> None:
+    """On PostgreSQL, simultaneous CREATE TABLE clash on the catalogue: a webhook answered 500 (CI)."""
+    start = threading.Barrier(6)
+
+    def first_message(number: int) -> bool:
+        start.wait()
+        store = ReceivedMessages(postgres_url)
+        try:
+            return store.first_time("whatsapp", f"wamid.{number}", "33612345678")
+        finally:
+            store.engine.dispose()
+
+    with ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(first_message, range(6))) == [True] * 6
 
 
 async def test_the_erasure_of_a_conversation_forgets_its_message_ids(
