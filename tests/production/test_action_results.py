@@ -1,0 +1,40 @@
+"""The action server's answers are still checked, with the same verdicts and errors as Rasa's own check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema
+import pytest
+from rasa.core.actions.action import RemoteAction
+
+from bot.production.action_results import validate_action_result
+
+ANSWERS: list[dict[str, Any]] = [
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "name": "age", "value": 19}], "responses": [{"text": "Merci."}]},
+    {"events": [{"event": "active_loop", "name": "formulaire_qualification"}], "responses": []},
+    {"events": [{"event": "slot", "name": "age"}], "responses": []},
+    {"events": [{"event": "no_such_event"}], "responses": []},
+    {"events": "not a list", "responses": []},
+    {"events": [], "responses": ["not an object"]},
+    {"events": [{"event": "slot", "name": 5, "value": "x"}], "responses": []},
+]
+
+
+@pytest.mark.parametrize("answer", ANSWERS)
+def test_an_answer_gets_the_verdict_rasa_would_give(answer: dict[str, Any]) -> None:
+    action = RemoteAction("action_recommander", None)
+    try:
+        jsonschema.validate(answer, RemoteAction.action_response_format_spec())
+    except jsonschema.ValidationError as rasa_error:
+        with pytest.raises(jsonschema.ValidationError) as ours:
+            validate_action_result(action, answer)
+        assert ours.value.message.startswith(rasa_error.message + ". Failed to validate Action server response")
+    else:
+        assert validate_action_result(action, answer) is True
+
+
+def test_a_malformed_answer_is_refused() -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        validate_action_result(RemoteAction("action_recommander", None), {"events": [{"event": "no_such_event"}]})
