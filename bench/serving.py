@@ -77,8 +77,9 @@ async def rest_conversations(
     """``concurrency`` people talk at once until ``turns`` messages are answered.
 
     ``pause``: the seconds (drawn between the two bounds) a person takes to read the answer and
-    type the next message. Without it, 50 people are 50 requests queued at every instant: a
-    stress test of throughput rather than 50 conversations.
+    type the next message; the people also arrive spread over the longest pause. Without it, 50
+    people are 50 requests queued at every instant: a stress test of throughput rather than 50
+    conversations.
     """
     rng = random.Random(concurrency)
     latencies: list[float] = []
@@ -87,6 +88,7 @@ async def rest_conversations(
 
     async def person(session: aiohttp.ClientSession, number: int) -> None:
         nonlocal remaining, errors
+        await asyncio.sleep(rng.uniform(0.0, pause[1]))  # people arrive over time, not in one burst
         while remaining > 0:
             sender = f"bench-{uuid.uuid4().hex[:10]}"
             for text in SCRIPTS[number % len(SCRIPTS)]:
