@@ -23,6 +23,8 @@ import re
 import secrets
 from collections.abc import Awaitable, Callable
 
+from bot.text import well_formed
+
 logger = logging.getLogger(__name__)
 
 RETENTION_VARIABLE = "SPRO_RETENTION_DAYS"
@@ -115,7 +117,10 @@ DIGIT = re.compile(r"\d")
 
 
 def redact(text: str) -> str:
-    """``text`` without e-mail addresses, phone numbers or any other digit (a postal code, an age…)."""
-    text = EMAIL.sub("[e-mail]", text)
+    """``text`` without e-mail addresses, phone numbers or any other digit (a postal code, an age…).
+
+    Also well formed (``bot.text``): an export must not fail on a message stored before the
+    channels cleaned them."""
+    text = EMAIL.sub("[e-mail]", well_formed(text))
     text = PHONE.sub("[téléphone]", text)
     return DIGIT.sub("#", text)

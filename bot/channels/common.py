@@ -37,6 +37,7 @@ from bot.channels.dedup import ReceivedMessages
 from bot.channels.render import button_for_number, normalize
 from bot.nlu.guard import KEPT_CHARACTERS
 from bot.privacy import register_forget
+from bot.text import well_formed
 
 logger = logging.getLogger(__name__)
 
@@ -255,7 +256,7 @@ class VerifiedChannel:
             await output.send_response(message.sender_id, {"text": unreadable_reply(message.kind)})
             return
         text = await self.choice_for_number(agent, message.sender_id, message.text, output.renderer)
-        text = text[:KEPT_CHARACTERS]  # the guard still answers « trop long » (bot/nlu/guard.py)
+        text = well_formed(text[:KEPT_CHARACTERS])  # the guard still answers « trop long » (bot/nlu/guard.py)
         await on_new_message(UserMessage(text, output, message.sender_id, input_channel=self.name()))
 
     async def choice_for_number(self, agent: Agent, sender_id: str, text: str, renderer: ModuleType) -> str:

@@ -39,6 +39,7 @@ from bot.channels.privacy_page import privacy_page
 from bot.channels.render import normalize
 from bot.channels.render.web import web_event
 from bot.messages import TECHNICAL_ERROR
+from bot.text import well_formed
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +151,7 @@ class WebchatInput(SocketIOInput):
                     return
             output = WebchatOutput(sio, self.bot_message_evt)
             text = data.get("message")
-            text = text if isinstance(text, str) else ""
+            text = well_formed(text) if isinstance(text, str) else ""
             try:
                 if len(text) > MAX_MESSAGE_CHARS:
                     await output.send_response(sender_id, {"text": TOO_LONG})

@@ -79,6 +79,15 @@ def test_attachments_get_a_polite_answer(stack: Stack, recorder: Recorder) -> No
     assert reply.json["messaging_type"] == "RESPONSE"
 
 
+def test_half_an_emoji_is_answered_and_stored_writable(stack: Stack, recorder: Recorder) -> None:
+    """JSON allows a lone surrogate; kept as is, it would break the studio's inbox and the report."""
+    user = MessengerUser(stack, recorder)
+    replies = user.say("Bonjour \ud83d")
+    assert replies and all(r.get("text") or r.get("attachment") for r in replies)
+    tracker = requests.get(f"{stack.url}/conversations/{user.sender_id}/tracker", timeout=10).json()
+    assert tracker["latest_message"]["text"] == "Bonjour \ufffd"
+
+
 def test_the_webhook_answers_at_once_even_when_the_send_api_is_slow(stack: Stack, recorder: Recorder) -> None:
     """Rasa's channel sent with blocking ``requests`` inside the event loop, without a timeout."""
     user = MessengerUser(stack, recorder)

@@ -18,10 +18,12 @@ from bot import privacy
         ("j'ai 19 ans, j'habite au 37000", "j'ai ## ans, j'habite au #####"),
         ("né le 12/03/2005", "né le ##/##/####"),
         ("je veux changer de métier", "je veux changer de métier"),
+        ("une moitié d'émoji \ud83d, un émoji 😀", "une moitié d'émoji \ufffd, un émoji 😀"),
     ],
 )
 def test_redact(text: str, redacted: str) -> None:
     assert privacy.redact(text) == redacted
+    privacy.redact(text).encode("utf-8")  # what an export writes
 
 
 def test_pseudonyms_are_stable_per_salt_and_hide_the_id() -> None:
