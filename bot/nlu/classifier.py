@@ -218,7 +218,7 @@ class IntentClassifier(GraphComponent, RasaIntentClassifier):
             with model_storage.read_from(resource) as directory:
                 model = IntentModel.load(directory / "intents.skops")
         except ValueError:
-            logger.warning("Intent classifier missing from the model or refused: every message goes to the fallback.")
+            logger.warning("Intent classifier missing from the model or refused: intents now come from DIET alone.")
             model = None
         finally:
             root.setLevel(level)
