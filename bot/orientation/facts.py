@@ -22,6 +22,8 @@ from bot.yamlio import read_yaml
 SYNONYMS_FILE = DATA_DIR / "nlu" / "synonyms.yml"
 MIN_AGE, MAX_AGE = 10, 99
 SKIP = "passer"  # the value a « skip » button or « je ne sais pas » puts in a slot
+_NEGATIONS = frozenset({"pas", "plus", "jamais", "ni"})
+_LINKS = frozenset({"en", "au", "aux", "a", "le", "la", "les", "l", "un", "une", "de", "du", "d", "dans"})
 
 _UNITS = {
     "zero": 0,
@@ -136,12 +138,30 @@ def parse_choice(fact: str, value: Any) -> str | None:
     if text in table:
         return table[text]
     padded = f" {text} "
-    found = [(len(phrase), ident) for phrase, ident in table.items() if phrase and f" {phrase} " in padded]
+    found = [(len(phrase), ident) for phrase, ident in table.items() if phrase and _affirmed(phrase, padded)]
     if not found:
         return None
     longest = max(found)[0]
     best = {ident for length, ident in found if length == longest}
     return best.pop() if len(best) == 1 else None
+
+
+def _affirmed(phrase: str, padded: str) -> bool:
+    """``phrase`` occurs in ``padded`` at least once without a negation just before it.
+
+    « je suis plus au lycée » (no longer), « je suis pas salarié »: naming a situation to deny it
+    must not put the person in it — a dropout was sent to the CIO for « au lycée ».
+    """
+    needle = f" {phrase} "
+    start = padded.find(needle)
+    while start != -1:
+        before = padded[:start].split()
+        while before and before[-1] in _LINKS:  # « plus en CDD », « pas au lycée »
+            before.pop()
+        if not before or before[-1] not in _NEGATIONS:
+            return True
+        start = padded.find(needle, start + 1)
+    return False
 
 
 def parse_flag(value: Any) -> bool:

@@ -58,6 +58,20 @@ def test_contracts(raw: str, contrat: str | None) -> None:
     assert parse_choice("contrat", raw) == contrat
 
 
+@pytest.mark.parametrize(
+    ("fact", "raw", "expected"),
+    [
+        ("statut", "jsuis plus au lycée depuis l'an dernier", None),
+        ("statut", "je ne suis pas salarié", None),
+        ("statut", "je suis plus salarié, je suis demandeur d'emploi", "demandeur_emploi"),
+        ("contrat", "je suis plus en CDD", None),
+        ("statut", "je ne suis pas au chômage, je suis au lycée", "scolaire"),
+    ],
+)
+def test_a_situation_named_to_deny_it_is_not_taken(fact: str, raw: str, expected: str | None) -> None:
+    assert parse_choice(fact, raw) == expected
+
+
 def test_flags_mean_yes_unless_they_say_no() -> None:
     assert parse_flag("rqth") is True
     assert parse_flag("non") is False
