@@ -118,7 +118,8 @@ class FactValidators:
     def validate_contrat(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         if is_skip(value):
             return _decline("contrat", tracker)
-        contrat = parse_choice("contrat", value)
+        # As for the situation: the NLU may tag a fragment, the whole answer often names the contract.
+        contrat = parse_choice("contrat", value) or parse_choice("contrat", _answer_text(tracker))
         if contrat:
             result: dict[str, Any] = {"contrat": contrat}
             if not parse_choice("statut", tracker.get_slot("statut")):

@@ -147,10 +147,11 @@ def parse_choice(fact: str, value: Any) -> str | None:
 
 
 def _affirmed(phrase: str, padded: str) -> bool:
-    """``phrase`` occurs in ``padded`` at least once without a negation just before it.
+    """``phrase`` occurs in ``padded`` at least once without a negation just before or after it.
 
-    « je suis plus au lycée » (no longer), « je suis pas salarié »: naming a situation to deny it
-    must not put the person in it — a dropout was sent to the CIO for « au lycée ».
+    « je suis plus au lycée » (no longer), « je suis pas salarié », « je bosse plus »: naming a
+    situation to deny it must not put the person in it — a dropout was sent to the CIO for
+    « au lycée ». A denied situation stays unknown, so the bot asks.
     """
     needle = f" {phrase} "
     start = padded.find(needle)
@@ -158,7 +159,8 @@ def _affirmed(phrase: str, padded: str) -> bool:
         before = padded[:start].split()
         while before and before[-1] in _LINKS:  # « plus en CDD », « pas au lycée »
             before.pop()
-        if not before or before[-1] not in _NEGATIONS:
+        after = padded[start + len(needle) :].split()[:1]  # « je bosse plus »
+        if (not before or before[-1] not in _NEGATIONS) and not set(after) & _NEGATIONS:
             return True
         start = padded.find(needle, start + 1)
     return False

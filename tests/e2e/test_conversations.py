@@ -231,6 +231,25 @@ SCRIPTS = [
         3,
         "réservée aux salariés en CDI",
     ),
+    Script(
+        "a dropout who says he is no longer at the lycée, then types a button's title",
+        ("jsuis plus au lycée depuis l'an dernier et je sais pas quoi faire", "Sorti de l'école", "18 ans", "Bourges"),
+        "mission_locale",
+        "bourges",
+        2,
+        "Mission locale",
+    ),
+    Script(
+        "a fixed-term contract spelt out in full, then the project",
+        (
+            "Mon contrat à durée déterminée se termine en juin, j'ai 23 ans. Et après, je fais quoi ?",
+            "changer de métier",
+        ),
+        "cep_actifs",
+        None,
+        2,
+        "le conseil en évolution professionnelle (CEP) est fait pour vous",
+    ),
 ]
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.orientation.facts import parse_age, parse_choice, parse_flag
+from bot.paths import ROOT
+from bot.yamlio import read_yaml
 
 
 @pytest.mark.parametrize(
@@ -66,10 +70,28 @@ def test_contracts(raw: str, contrat: str | None) -> None:
         ("statut", "je suis plus salarié, je suis demandeur d'emploi", "demandeur_emploi"),
         ("contrat", "je suis plus en CDD", None),
         ("statut", "je ne suis pas au chômage, je suis au lycée", "scolaire"),
+        ("statut", "je bosse plus depuis mars", None),
     ],
 )
 def test_a_situation_named_to_deny_it_is_not_taken(fact: str, raw: str, expected: str | None) -> None:
     assert parse_choice(fact, raw) == expected
+
+
+def _question_buttons() -> list[tuple[str, str, str]]:
+    responses = read_yaml(ROOT / "domain.yml")["responses"]
+    found = []
+    for question in ("utter_ask_statut", "utter_ask_contrat"):
+        for button in responses[question][0]["buttons"]:
+            if "{" in button["payload"]:
+                fact, value = next(iter(json.loads(button["payload"].split("{", 1)[1].replace("}}", "}")).items()))
+                found.append((button["title"], fact, value))
+    return found
+
+
+@pytest.mark.parametrize(("title", "fact", "value"), _question_buttons())
+def test_a_button_title_typed_as_text_means_what_the_button_means(title: str, fact: str, value: str) -> None:
+    """On WhatsApp or by habit, people type the answer they see instead of tapping it."""
+    assert parse_choice(fact, title) == value
 
 
 def test_flags_mean_yes_unless_they_say_no() -> None:
