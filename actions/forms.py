@@ -220,7 +220,7 @@ def _fail(
     situation), unless the message is worth saying anyway (``always``: a place outside the region).
     """
     asked = slot == tracker.get_slot("requested_slot")
-    if response and (asked or always):
+    if response and (asked or always) and not _said_since_last_message(tracker, response):
         dispatcher.utter_message(response=response, **kwargs)
     result: dict[str, Any] = {slot: None}
     if asked:
@@ -230,6 +230,21 @@ def _fail(
         if failures[slot] >= MAX_FAILURES:
             result.update(_decline(slot, tracker))
     return result
+
+
+def _said_since_last_message(tracker: Tracker, response: str) -> bool:
+    """Whether the bot already gave ``response`` to the latest message.
+
+    A fact in the first message is validated twice in one turn: by the slot validation outside
+    the form, then by the form as it starts. « j'habite à Paris… » got « Paris est en dehors de la
+    région » twice.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == response:
+            return True
+    return False
 
 
 def required_facts(tracker: Tracker) -> list[str]:

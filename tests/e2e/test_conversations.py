@@ -334,6 +334,13 @@ def test_a_commune_outside_the_region_is_said_kindly_and_the_person_can_go_on(st
     assert (turn.recommendation["door"], turn.recommendation["territory"]) == ("cio", None)
 
 
+def test_a_commune_outside_the_region_in_the_first_message_is_said_once(stack: Stack) -> None:
+    conversation = Conversation(stack)
+    turn = conversation.say("j'habite à Paris et je cherche du travail")
+    assert turn.text.count("Paris est en dehors de la région Centre-Val de Loire") == 1, conversation.transcript()
+    assert "Quel âge avez-vous ?" in turn.text, conversation.transcript()
+
+
 def test_three_wrong_answers_never_loop(stack: Stack) -> None:
     conversation = Conversation(stack)
     conversation.say("j'ai quitté l'école et je sais pas quoi faire de ma vie")
