@@ -38,6 +38,8 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 from sklearn.pipeline import Pipeline, make_pipeline, make_union  # noqa: E402
 
+from bot.yamlio import read_yaml  # noqa: E402
+
 FALLBACK = "nlu_fallback"
 TEST_FILE = ROOT / "tests" / "nlu" / "test_nlu.yml"
 
@@ -205,12 +207,14 @@ def compare(configs: list[Path]) -> None:
     print("baseline: " + ", ".join(f"{k} {v:.3f}" for k, v in baseline.items()))
 
 
-def tune(ambiguity: float = 0.05) -> None:
+def tune() -> None:
     """Pick the FallbackClassifier threshold on 20 % of the *training* data, held out.
 
     A message goes to the fallback, as in Rasa's FallbackClassifier, when its top intent is below
-    the threshold or less than ``ambiguity`` ahead of the second (config.yml's ambiguity_threshold).
+    the threshold or less than config.yml's ``ambiguity_threshold`` ahead of the second.
     """
+    pipeline = read_yaml(ROOT / "config.yml")["pipeline"]
+    ambiguity = float(next(c["ambiguity_threshold"] for c in pipeline if c["name"] == "FallbackClassifier"))
     train, held_out = validation_split()
     with tempfile.TemporaryDirectory() as tmp:
         model = train_rasa(train, Path(tmp))
