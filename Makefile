@@ -11,8 +11,10 @@ export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: setup test test-prod audit lint validate train run shell studio bench clean
 
+# Python 3.10 and the pinned requirements (.venv), then Chromium and nginx for the tests.
 setup:
 	@scripts/setup.sh
+	@scripts/system-packages.sh
 	@$(PY) -m bot directory init
 
 lint: setup
