@@ -22,8 +22,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bot.paths import ROOT
 from bot.production import nginx
-from bot.production.settings import ROOT, Settings
+from bot.production.settings import Settings
 
 
 def rasa_arguments(
@@ -70,7 +71,7 @@ def run_rasa(port: int, model: Path, credentials: Path, endpoints: Path | None =
 
 
 def run_actions(port: int) -> None:
-    os.environ["SANIC_HOST"] = os.environ.get("SPRO_ACTIONS_INTERFACE", "127.0.0.1")
+    os.environ["SANIC_HOST"] = Settings.from_environment().actions_interface
     from rasa_sdk.endpoint import run
     from rasa_sdk.utils import configure_colored_logging
 

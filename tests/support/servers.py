@@ -13,7 +13,8 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+from bot.paths import ROOT
+
 VENV_BIN = ROOT / ".venv" / "bin"
 MODEL = ROOT / "models" / "spro.tar.gz"
 RASA = [str(VENV_BIN / "python"), "-m", "bot.rasa"]
