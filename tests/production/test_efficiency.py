@@ -25,7 +25,7 @@ ANSWERS: list[dict[str, Any]] = [
 
 @pytest.mark.parametrize("answer", ANSWERS)
 def test_an_answer_gets_the_verdict_rasa_would_give(answer: dict[str, Any]) -> None:
-    action = RemoteAction("action_recommander", None)
+    action = RemoteAction("action_recommend", None)
     try:
         jsonschema.validate(answer, RemoteAction.action_response_format_spec())
     except jsonschema.ValidationError as rasa_error:
@@ -38,7 +38,7 @@ def test_an_answer_gets_the_verdict_rasa_would_give(answer: dict[str, Any]) -> N
 
 def test_a_malformed_answer_is_refused() -> None:
     with pytest.raises(jsonschema.ValidationError):
-        validate_action_result(RemoteAction("action_recommander", None), {"events": [{"event": "no_such_event"}]})
+        validate_action_result(RemoteAction("action_recommend", None), {"events": [{"event": "no_such_event"}]})
 
 
 def test_both_spacy_nodes_of_the_model_share_one_loaded_model(monkeypatch: pytest.MonkeyPatch) -> None:
