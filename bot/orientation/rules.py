@@ -24,6 +24,8 @@ ASKABLE = ("besoin", "statut", "age", "contrat")
 # disability or a managerial status just to be routed).
 FLAGS = ("handicap", "cadre")
 FACTS = ASKABLE + FLAGS
+# The CEP levels in force since 1 January 2020 (arrêté du 29 mars 2019): accueil, accompagnement.
+CEP_LEVELS = (1, 2)
 
 
 class RulesError(ValueError):
@@ -186,8 +188,8 @@ def parse_rules(document: Mapping[str, Any], vocabulary: Vocabulary) -> RuleSet:
         if unknown_keys:
             raise RulesError(f"{where}: clé inconnue {', '.join(sorted(unknown_keys))}")
         cep = raw.get("cep_level", "default")
-        if cep not in ("default", None, 1, 2, 3):
-            raise RulesError(f"{where}: cep_level vaut 1, 2, 3 ou null")
+        if cep not in ("default", None, *CEP_LEVELS):
+            raise RulesError(f"{where}: cep_level vaut 1, 2 ou null")
         steps = raw.get("next_steps") or []
         if not isinstance(steps, list) or not steps:
             raise RulesError(f"{where}: au moins une étape dans « next_steps »")
@@ -212,6 +214,9 @@ def parse_rules(document: Mapping[str, Any], vocabulary: Vocabulary) -> RuleSet:
         )
     cep = document.get("cep") or {}
     by_need = cep.get("by_need") or {}
+    wrong = sorted(need for need, level in by_need.items() if level not in (None, *CEP_LEVELS))
+    if wrong:
+        raise RulesError(f"cep.by_need: l'étape CEP vaut 1, 2 ou null (deux niveaux depuis 2020) : {', '.join(wrong)}")
     missing = set(vocabulary.besoins) - set(by_need)
     if missing:
         raise RulesError(f"cep.by_need: étape CEP manquante pour {', '.join(sorted(missing))}")

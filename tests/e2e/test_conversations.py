@@ -87,7 +87,7 @@ SCRIPTS = [
         ("Je suis salarié en CDI depuis 8 ans et je voudrais démissionner pour me reconvertir",),
         "cep_actifs",
         None,
-        3,
+        2,
         "Ne démissionnez pas avant d'avoir fait valider votre projet",
     ),
     Script(
@@ -95,7 +95,7 @@ SCRIPTS = [
         ("Je voudrais faire une VAE pour avoir mon diplôme d'aide-soignante", "je suis salariée"),
         "vae",
         None,
-        3,
+        2,
         "vae.gouv.fr",
     ),
     Script(
@@ -127,7 +127,7 @@ SCRIPTS = [
         ("je veux créer mon entreprise de plomberie",),
         "cci",
         None,
-        3,
+        2,
         "chambre de métiers et de l'artisanat",
     ),
     Script(
@@ -167,7 +167,7 @@ SCRIPTS = [
         ("Je voudrais faire un CIF avec le Fongecif", "je suis salarié"),
         "transitions_pro",
         None,
-        3,
+        2,
         "Transitions Pro examine et finance les dossiers",
     ),
     Script(
@@ -175,7 +175,7 @@ SCRIPTS = [
         ("Comment financer ma formation avec mon CPF ? Je suis salarié dans le commerce",),
         "cep_actifs",
         None,
-        3,
+        2,
         "moncompteformation.gouv.fr",
     ),
     Script(
@@ -228,7 +228,7 @@ SCRIPTS = [
         ("Je suis intérimaire et je veux démissionner pour me reconvertir",),
         "cep_actifs",
         None,
-        3,
+        2,
         "réservée aux salariés en CDI",
     ),
     Script(

@@ -37,6 +37,14 @@ def test_seed_3_a_pupil_of_16_in_premiere_goes_to_the_cio_without_cep_step() -> 
     assert (rec.door, rec.cep_level) == ("cio", None)
 
 
+@pytest.mark.parametrize("need", sorted(vocabulary().besoins))
+def test_the_cep_step_is_one_of_the_two_levels_in_force_since_2020(need: str) -> None:
+    """Level 3 (2014 rules) no longer exists: funding a project is part of level 2."""
+    rec = recommend(RULES, Profile(statut="salarie", age=40, contrat="cdi"), need, Place("tours"), lookup)
+    assert rec.cep_level in (None, 1, 2)
+    assert rec.cep_level is None or vocabulary().cep_levels[rec.cep_level].startswith(f"Étape {rec.cep_level} ")
+
+
 # Expected door for every situation × need, with a typical profile of that situation.
 # Columns, in order: orientation_scolaire reorientation_etudes decrochage insertion_jeune recherche_emploi
 # reconversion bilan_competences financement_formation ptp demission_reconversion vae apprentissage
