@@ -12,7 +12,7 @@ from bot.orientation.engine import RULES_FILE
 from bot.orientation.rules import RulesError, load_rules
 from bot.orientation.vocabulary import load_vocabulary
 
-# DESIGN §2: identifiers other programs rely on. Editors may add, never rename or remove.
+# docs/architecture.md § 2: identifiers other programs rely on. Editors may add, never rename or remove.
 STABLE_DOORS = {
     "cio",
     "suio",
