@@ -6,7 +6,6 @@ never a detail the directory does not have.
 
 from __future__ import annotations
 
-from bot.geo import gazetteer
 from bot.orientation.model import Recommendation, Structure
 from bot.orientation.vocabulary import Vocabulary, vocabulary
 
@@ -17,12 +16,6 @@ TECHNICAL_ERROR = (
     f"ou appelez Etoile Info au {ETOILE_INFO_PHONE} (appel gratuit)."
 )
 REGIONAL_SITE = "orientation.centre-valdeloire.fr"
-
-
-def territory_name(territory: str | None) -> str | None:
-    if territory is None:
-        return None
-    return gazetteer().territory(territory).name
 
 
 def contact_lines(structure: Structure) -> list[str]:
@@ -57,10 +50,8 @@ def recommendation_text(rec: Recommendation, vocab: Vocabulary | None = None) ->
 
 
 def _contact_intro(rec: Recommendation) -> str:
-    """« Près de chez vous » only when the structure really serves the person's territory."""
+    """« Près de chez vous » only for a local structure found from the person's commune."""
     area = rec.structure.area if rec.structure else ""
-    if rec.territory and area == rec.territory:
-        return f"Près de chez vous (territoire de {territory_name(rec.territory)}) :"
-    if rec.territory and area == gazetteer().territory(rec.territory).department:
-        return "Pour votre département :"
+    if rec.territory and area and area != "region":
+        return "Près de chez vous :"
     return "Votre contact :"

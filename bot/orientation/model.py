@@ -19,11 +19,13 @@ class Profile:
 
 @dataclass(frozen=True)
 class Place:
-    """Where the person lives, reduced to what routing needs: the SPRO territory."""
+    """Where the person lives: the SPRO territory, and the commune (its INSEE code finds the
+    structure serving it, or the nearest one)."""
 
     territory: str | None = None
     commune: str | None = None
     department: str | None = None
+    insee: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,13 @@ class Structure:
     phone: str | None = None
     email: str | None = None
     url: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    # Where the fields come from and their date; phone and e-mail may come from an older source.
+    source: str | None = None
+    updated_at: str | None = None
+    contact_source: str | None = None
+    contact_updated_at: str | None = None
     # The area it serves (territory id, department code or « region »): lets the text say
     # « près de chez vous » only when it is true. Not part of the payload.
     area: str = field(default="", compare=False)
