@@ -44,6 +44,7 @@ STRUCTURES = DIRECTORY_DIR / "structures.csv"
 SERVICE_AREAS = DIRECTORY_DIR / "service_areas.csv"
 COMMUNES = GEO_DIR / "communes.csv"
 SERVICE_AREA_FIELDS = ("insee", "structure_id", "source")
+REGION = "region"
 
 UNML_SOURCE = (
     "UNML, zones de couverture des missions locales, janvier 2026 "
@@ -62,7 +63,11 @@ DILA_DOORS = {
     "cci": "cci",
     "chambre_metier": "cma",
     "chambre_agriculture": "chambre_agriculture",
+    "fongecif": "transitions_pro",
 }
+# Transitions Pro Centre-Val de Loire succeeded the Fongecif Centre on 1 January 2020: its 2016 record
+# gives the regional entry (address and phone shown with their year), not its old web site.
+SUCCESSORS = {"fongecif": ("transitions-pro-cvl", "Transitions Pro Centre-Val de Loire (ex-Fongecif Centre)")}
 
 # The UNML's « Nom Officiel ML » is upper case without accents (« 36-ML CHATEAUROUX »): the names
 # people read, with their accents, written once here.
@@ -184,19 +189,23 @@ def dila_structure(record: dict, centres: dict[str, tuple[float, float]]) -> dic
     name = record["nom"].replace("’", "'").strip()
     if door == "france_travail":
         name = name.replace("Pôle emploi", "France Travail (ex-Pôle emploi)")
+    successor = SUCCESSORS.get(record["type"])
+    structure_id, name = successor or (record["id"].replace("_", "-"), name)
+    # A successor keeps the old address and phone (shown with their year), not the old domain.
+    sites = [] if successor else record.get("website") or []
+    email = None if successor else service_email(record.get("contact_email"))
     phone = record.get("contact_phone")
-    sites = record.get("website") or []
     source = DILA_SOURCE.format(id=record["id"])
     return {
-        "id": record["id"].replace("_", "-"),
+        "id": structure_id,
         "name": name,
         "door": door,
-        "territory": address.get("postalCode", "")[:2] or record["codeinsee"][:2],
+        "territory": REGION if successor else address.get("postalCode", "")[:2],
         "address": ", ".join(address_lines(record)),
         "postal_code": address.get("postalCode", ""),
         "city": _CEDEX.sub("", address.get("addressLocality", "")).strip(),
         "phone": display(phone) if phone else "",
-        "email": service_email(record.get("contact_email")) or "",
+        "email": email or "",
         "url": next((site for site in sites if valid_url(site)), ""),
         "latitude": lat,
         "longitude": lon,
