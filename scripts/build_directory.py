@@ -37,6 +37,7 @@ from bot.geo.data import COMMUNE_FIELDS, GEO_DIR, REGION_DEPARTMENTS  # noqa: E4
 from bot.geo.normalize import strip_accents  # noqa: E402
 from bot.geo.territories import distance_km  # noqa: E402
 from bot.phone import display  # noqa: E402
+from bot.wording import etoile_info  # noqa: E402
 
 DIRECTORY_DIR = ROOT / "data" / "directory"
 SOURCES = DIRECTORY_DIR / "sources"
@@ -263,8 +264,26 @@ def missions_locales(
 
 
 def read_regional() -> list[dict[str, str]]:
+    """Etoile Info (from data/orientation/messages.yml, the one place of its number), then the
+    hand-kept regional entries."""
+    etoile = etoile_info()
+    rows = [
+        {
+            **dict.fromkeys(CSV_FIELDS, ""),
+            "id": "etoile-info",
+            "name": etoile.name,
+            "door": "etoile_info",
+            "territory": REGION,
+            "phone": etoile.phone,
+            "url": etoile.site,
+            "source": etoile.source,
+            "updated_at": etoile.checked,
+            "contact_source": etoile.source,
+            "contact_updated_at": etoile.checked,
+        }
+    ]
     with (SOURCES / "regional.csv").open(encoding="utf-8", newline="") as fh:
-        return [{f: row.get(f) or "" for f in CSV_FIELDS} for row in csv.DictReader(fh)]
+        return rows + [{f: row.get(f) or "" for f in CSV_FIELDS} for row in csv.DictReader(fh)]
 
 
 def filled_communes(communes: list[dict[str, str]], dila: Iterable[dict]) -> list[dict[str, str]]:

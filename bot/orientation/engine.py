@@ -81,7 +81,10 @@ def recommend(
         structure=structure,
         reason=rule.reason,
         next_steps=steps,
-        alternatives=tuple(Alternative(a.door, a.reason) for a in matching_alternatives(rule, facts, declined)),
+        alternatives=tuple(
+            Alternative(a.door, a.reason, None if a.door in rules.outside_directory else lookup(a.door, place))
+            for a in matching_alternatives(rule, facts, declined)
+        ),
         rule=rule.id,
     )
 

@@ -48,25 +48,33 @@ class Structure:
     updated_at: str | None = None
     contact_source: str | None = None
     contact_updated_at: str | None = None
-    # The area it serves (territory id, department code or « region »): lets the text say
-    # « près de chez vous » only when it is true. Not part of the payload.
+    # The area it serves (department code or « region »): lets the answer say « près de chez
+    # vous » only when it is true.
     area: str = field(default="", compare=False)
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        del data["area"]
-        return data
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Structure:
-        """Back from a payload's ``structure`` (which has every field but ``area``)."""
-        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__ if k != "area"})
+        """Back from a payload's ``structure``."""
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if data.get(k) is not None})
 
 
 @dataclass(frozen=True)
 class Alternative:
+    """Another door worth knowing, with its structure for the person's place when known."""
+
     door: str
     reason: str
+    structure: Structure | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "door": self.door,
+            "reason": self.reason,
+            "structure": self.structure.as_dict() if self.structure else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,7 @@ class Recommendation:
             "cep_level": self.cep_level,
             "territory": self.territory,
             "structure": self.structure.as_dict() if self.structure else None,
-            "alternatives": [asdict(a) for a in self.alternatives],
+            "alternatives": [a.as_dict() for a in self.alternatives],
             "reason": self.reason,
             "next_steps": list(self.next_steps),
         }

@@ -200,5 +200,6 @@ def test_payload_has_the_shape_of_design_section_3() -> None:
         "updated_at",
         "contact_source",
         "contact_updated_at",
+        "area",  # the département it serves, or « region »
     }
-    assert all(set(a) == {"door", "reason"} for a in payload["alternatives"])
+    assert all(set(a) == {"door", "reason", "structure"} for a in payload["alternatives"])
