@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.directory import Directory, open_directory
+from bot.directory.lookup import commune_place
 from bot.orientation import Place, Profile, Structure, default_rules
 from bot.orientation.facts import parse_age, parse_choice, parse_flag
 from bot.orientation.rules import RuleSet
@@ -34,9 +35,9 @@ def directory() -> Directory:
 
 # A stopped database must not stop the conversation: without the directory the bot still names
 # the door and gives the regional line (the engine adds it when the structure is unknown).
-def find_structure(door: str, territory: str | None) -> Structure | None:
+def find_structure(door: str, place: Place) -> Structure | None:
     try:
-        return directory().find(door, territory)
+        return directory().find(door, place)
     except SQLAlchemyError:
         logger.warning("directory unavailable: no structure for %s", door)
         return None
@@ -75,6 +76,4 @@ def place(slots: Mapping[str, Any]) -> Place:
     from bot.geo import gazetteer
 
     commune = gazetteer().communes.get(slots.get("commune_insee") or "")
-    if commune is None:
-        return Place()
-    return Place(territory=commune.territory, commune=commune.name, department=commune.department)
+    return Place() if commune is None else commune_place(commune)

@@ -14,9 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import conversation_state as state
-from bot.messages import ETOILE_INFO_PHONE, contact_lines, recommendation_text
-from bot.orientation import Structure, recommend
+from bot.messages import recommendation_text
+from bot.orientation import recommend
 from bot.orientation.vocabulary import vocabulary
+from bot.presentation import Contact, contact
+from bot.wording import say
 
 
 class ActionRecommend(Action):
@@ -38,14 +40,9 @@ class ActionRecommend(Action):
         return [SlotSet("recommendation", payload), SlotSet("failures", None), SlotSet("commune_candidates", None)]
 
 
-def _structure(tracker: Tracker) -> Structure | None:
-    payload = tracker.get_slot("recommendation") or {}
-    data = payload.get("structure") if isinstance(payload, dict) else None
-    return (
-        Structure(**{k: data.get(k) for k in Structure.__dataclass_fields__ if k != "area"})
-        if isinstance(data, dict)
-        else None
-    )
+def _contact(tracker: Tracker) -> Contact | None:
+    payload = tracker.get_slot("recommendation")
+    return contact(payload.get("structure")) if isinstance(payload, dict) else None
 
 
 class ActionShowContact(Action):
@@ -58,21 +55,12 @@ class ActionShowContact(Action):
         if not tracker.get_slot("recommendation"):
             dispatcher.utter_message(response="utter_no_recommendation_yet")
             return []
-        structure = _structure(tracker)
-        if structure is None:
-            dispatcher.utter_message(
-                text=f"Je n'ai pas de structure précise à vous indiquer dans votre territoire. Etoile Info vous dira où vous adresser : {ETOILE_INFO_PHONE} (appel gratuit)."
-            )
+        shown = _contact(tracker)
+        if shown is None:
+            dispatcher.utter_message(text=say("contact.no_structure"))
             return []
-        lines = contact_lines(structure)
-        if len(lines) == 1:
-            lines.append(
-                f"Nous n'avons pas encore ses coordonnées : Etoile Info vous les donnera au {ETOILE_INFO_PHONE} (appel gratuit)."
-            )
-        else:
-            lines.append(
-                "Les horaires d'ouverture ne sont pas dans notre annuaire : vérifiez-les avant de vous déplacer."
-            )
+        lines = shown.lines()
+        lines.append(say("contact.hours") if shown.phone or shown.email or shown.site else say("contact.unknown"))
         dispatcher.utter_message(text="\n".join(lines))
         return []
 
@@ -85,11 +73,9 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(response="utter_handoff")
-        structure = _structure(tracker)
-        if structure and structure.phone:
-            dispatcher.utter_message(
-                text=f"Vous pouvez aussi appeler directement {structure.name} au {structure.phone}."
-            )
+        shown = _contact(tracker)
+        if shown and shown.phone:
+            dispatcher.utter_message(text=say("contact.call_directly", name=shown.name, phone=shown.phone))
         return []
 
 

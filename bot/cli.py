@@ -44,6 +44,7 @@ def _print_json(value: Any) -> None:
 
 def cmd_recommend(args: argparse.Namespace) -> int:
     from bot.directory import open_directory
+    from bot.directory.lookup import commune_place
     from bot.messages import recommendation_text
     from bot.orientation import Place, Profile, default_rules, recommend
 
@@ -55,7 +56,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         if not resolution.found:
             raise BadInput(describe_failure(resolution))
         commune = resolution.commune
-        place = Place(territory=commune.territory, commune=commune.name, department=commune.department)
+        place = commune_place(commune)
     profile = Profile(
         statut=args.statut,
         age=args.age,

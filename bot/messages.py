@@ -1,66 +1,37 @@
-"""The French a person reads about a recommendation, shared by every channel and the CLI.
-
-Short sentences, « vous », the door's plain name, then the structure's known contact details —
-never a detail the directory does not have.
+"""The French a person reads about a recommendation, as text: the CLI, and every channel
+without cards. The cards show the same view (``bot.presentation``), laid out differently.
 """
 
 from __future__ import annotations
 
-from bot.geo import gazetteer
-from bot.orientation.model import Recommendation, Structure
-from bot.orientation.vocabulary import Vocabulary, vocabulary
+from bot.orientation.model import Recommendation
+from bot.orientation.vocabulary import Vocabulary
+from bot.presentation import Contact, view
+from bot.wording import etoile_info, say
 
-ETOILE_INFO_PHONE = "0 800 222 100"
+ETOILE_INFO_PHONE = etoile_info().phone
 # What a channel answers itself when the bot could not handle the message at all.
-TECHNICAL_ERROR = (
-    "Désolé, un problème technique m'empêche de vous répondre. Réessayez dans un instant, "
-    f"ou appelez Etoile Info au {ETOILE_INFO_PHONE} (appel gratuit)."
-)
-REGIONAL_SITE = "orientation.centre-valdeloire.fr"
+TECHNICAL_ERROR = say("errors.technical")
 
 
-def territory_name(territory: str | None) -> str | None:
-    if territory is None:
-        return None
-    return gazetteer().territory(territory).name
-
-
-def contact_lines(structure: Structure) -> list[str]:
-    """One line per known detail, in the order people use them."""
-    lines = [structure.name]
-    place = " ".join(p for p in (structure.postal_code, structure.city) if p)
-    address = ", ".join(p for p in (structure.address, place) if p)
-    if address:
-        lines.append(f"Adresse : {address}")
-    if structure.phone:
-        lines.append(f"Téléphone : {structure.phone}")
-    if structure.email:
-        lines.append(f"E-mail : {structure.email}")
-    if structure.url:
-        lines.append(f"Site : {structure.url}")
-    return lines
+def contact_text(contact: Contact) -> str:
+    return "\n".join(contact.lines())
 
 
 def recommendation_text(rec: Recommendation, vocab: Vocabulary | None = None) -> str:
     """The answer: the door and why, then where, then the CEP step and what to do next."""
-    vocab = vocab or vocabulary()
-    parts = [f"La bonne porte pour vous : {vocab.door_label(rec.door)}.", rec.reason]
-    if rec.structure:
-        parts.append("\n".join([_contact_intro(rec), *contact_lines(rec.structure)]))
-    if rec.cep_level:
-        parts.append(vocab.cep_levels[rec.cep_level])
-    parts.append("Prochaines étapes :\n" + "\n".join(f"• {step}" for step in rec.next_steps))
-    if rec.alternatives:
-        title = "Autres possibilités :" if len(rec.alternatives) > 1 else "Autre possibilité :"
-        parts.append("\n".join([title, *(f"• {vocab.door_short(a.door)}. {a.reason}" for a in rec.alternatives)]))
+    shown = view(rec.as_payload(), vocab)
+    parts = [f"{shown.title}.", shown.reason]
+    if shown.contact:
+        parts.append(f"{shown.contact_intro}\n{contact_text(shown.contact)}")
+    if shown.step:
+        parts.append(shown.step)
+    parts.append(f"{say('recommendation.next_steps')} :\n" + "\n".join(f"• {step}" for step in shown.next_steps))
+    if shown.alternatives:
+        lines = [f"{shown.alternatives_title} :"]
+        for alternative in shown.alternatives:
+            lines.append(f"• {alternative.text}")
+            if alternative.contact:
+                lines += [f"  {line}" for line in alternative.contact.lines()]
+        parts.append("\n".join(lines))
     return "\n\n".join(parts)
-
-
-def _contact_intro(rec: Recommendation) -> str:
-    """« Près de chez vous » only when the structure really serves the person's territory."""
-    area = rec.structure.area if rec.structure else ""
-    if rec.territory and area == rec.territory:
-        return f"Près de chez vous (territoire de {territory_name(rec.territory)}) :"
-    if rec.territory and area == gazetteer().territory(rec.territory).department:
-        return "Pour votre département :"
-    return "Votre contact :"

@@ -56,7 +56,8 @@ def test_recommend_without_json_prints_the_french_answer(tmp_path: Path) -> None
     )
     assert result.returncode == 0
     assert result.stdout.startswith("La bonne porte pour vous : CIO (centre d'information et d'orientation).")
-    assert "Près de chez vous (territoire de Châteauroux) :" in result.stdout
+    assert "Près de chez vous :\nCentre d'information et d'orientation (CIO) de Châteauroux\n" in result.stdout
+    assert "Adresse : 26, rue de la Poste, 36020 Châteauroux" in result.stdout
 
 
 @pytest.mark.parametrize(

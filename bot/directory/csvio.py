@@ -20,6 +20,7 @@ _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0
 _URL = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d+)?(/\S*)?$")
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _PHONE_CHARS = re.compile(r"^[0-9 +.]+$")
+_COORDINATE = re.compile(r"^-?\d{1,3}(\.\d+)?$")
 REQUIRED = ("id", "name", "door", "territory", "source")
 
 
@@ -29,6 +30,15 @@ class InvalidDirectoryFile(ValueError):
     def __init__(self, errors: list[str]) -> None:
         super().__init__(f"{len(errors)} erreur(s) dans le fichier")
         self.errors = errors
+
+
+def valid_email(email: str) -> bool:
+    return bool(_EMAIL.match(email))
+
+
+def valid_url(url: str) -> bool:
+    """A web address people can open (http or https), nothing else (no ``javascript:``)."""
+    return bool(_URL.match(url))
 
 
 def valid_phone(phone: str) -> bool:
@@ -102,12 +112,19 @@ def _row_problems(values: Mapping[str, str | None], doors: set[str], areas: set[
         problems.append(f"code postal « {values['postal_code']} » invalide (5 chiffres)")
     if values["phone"] and not valid_phone(values["phone"]):
         problems.append(f"téléphone « {values['phone']} » invalide")
-    if values["email"] and not _EMAIL.match(values["email"]):
+    if values["email"] and not valid_email(values["email"]):
         problems.append(f"adresse e-mail « {values['email']} » invalide")
-    if values["url"] and not _URL.match(values["url"]):
+    if values["url"] and not valid_url(values["url"]):
         problems.append(f"site web « {values['url']} » invalide (il doit commencer par https://)")
-    if values["updated_at"] and not _DATE.match(values["updated_at"]):
-        problems.append(f"date « {values['updated_at']} » invalide (AAAA-MM-JJ, AAAA-MM ou AAAA)")
+    for field in ("updated_at", "contact_updated_at", "checked_at"):
+        if values[field] and not _DATE.match(values[field]):
+            problems.append(f"date « {values[field]} » invalide (AAAA-MM-JJ, AAAA-MM ou AAAA)")
+    if bool(values["latitude"]) != bool(values["longitude"]):
+        problems.append("latitude et longitude vont ensemble")
+    for field, limit in (("latitude", 90), ("longitude", 180)):
+        value = values[field]
+        if value and not (_COORDINATE.match(value) and abs(float(value)) <= limit):
+            problems.append(f"{field} « {value} » invalide (degrés décimaux, comme 47.0793)")
     return problems
 
 

@@ -19,8 +19,13 @@ CSV_FIELDS = (
     "phone",
     "email",
     "url",
+    "latitude",
+    "longitude",
     "source",
     "updated_at",
+    "contact_source",
+    "contact_updated_at",
+    "checked_at",
 )
 
 
@@ -56,5 +61,12 @@ class StructureRow(Base):
     phone = Column(String(40))
     email = Column(String(254))
     url = Column(Text)
+    latitude = Column(String(12))
+    longitude = Column(String(12))
     source = Column(Text, nullable=False)
+    # The date of the source; the phone and e-mail may come from another, older one.
     updated_at = Column(String(10))
+    contact_source = Column(Text)
+    contact_updated_at = Column(String(10))
+    # The day an editor last confirmed the structure by hand (studio « vérifié aujourd'hui »).
+    checked_at = Column(String(10))

@@ -11,15 +11,16 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, delete, func, select
+from sqlalchemy import create_engine, delete, func, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.directory.csvio import parse_csv, write_csv
+from bot.directory.lookup import Locator, read_service_areas
 from bot.directory.models import CSV_FIELDS, Base, StructureRow, TerritoryRow
 from bot.geo.data import REGION_DEPARTMENTS, read_territories
 from bot.geo.territories import Territory
-from bot.orientation.model import Structure
+from bot.orientation.model import Place, Structure
 from bot.orientation.vocabulary import vocabulary
 from bot.paths import DATA_DIR, VAR_DIR
 
@@ -52,12 +53,24 @@ class Directory:
     def create_schema(self) -> None:
         """Create the tables if needed and copy the territory list in."""
         Base.metadata.create_all(self.engine)
+        self._add_missing_columns()
         with Session(self.engine) as session, session.begin():
             session.execute(delete(TerritoryRow))
             session.add_all(
                 TerritoryRow(id=t.id, name=t.name, department=t.department, seats=" ".join(t.seats))
                 for t in self.territories.values()
             )
+
+    def _add_missing_columns(self) -> None:
+        """A directory created by an older version gains the new (nullable) columns, its rows kept."""
+        present = {c["name"] for c in inspect(self.engine).get_columns(StructureRow.__tablename__)}
+        with self.engine.begin() as connection:
+            for column in StructureRow.__table__.columns:
+                if column.name not in present and column.nullable:
+                    kind = column.type.compile(dialect=self.engine.dialect)
+                    connection.execute(
+                        text(f"ALTER TABLE {StructureRow.__tablename__} ADD COLUMN {column.name} {kind}")
+                    )
 
     def is_empty(self) -> bool:
         with Session(self.engine) as session:
@@ -88,22 +101,23 @@ class Directory:
 
     # -- what the bot asks --------------------------------------------------------------------
 
-    def find(self, door: str, territory: str | None) -> Structure | None:
-        """The structure of ``door`` serving ``territory``: the territory's own first, then one
-        serving its whole department, then a regional one. ``None`` when there is none."""
-        areas = [REGION]
-        if territory in self.territories:
-            areas = [territory, self.territories[territory].department, REGION]
+    def all(self) -> list[Structure]:
+        """Every structure, in the editors' order."""
         with Session(self.engine) as session:
-            rows = session.scalars(
-                select(StructureRow)
-                .where(StructureRow.door == door, StructureRow.territory.in_(areas))
-                .order_by(StructureRow.position)
-            ).all()
-        if not rows:
-            return None
-        best = min(rows, key=lambda r: (areas.index(r.territory), r.position))
-        return _structure(best)
+            rows = session.scalars(select(StructureRow).order_by(StructureRow.position)).all()
+        return [_structure(r) for r in rows]
+
+    def locator(self) -> Locator:
+        """A snapshot of the directory for lookups (cheap: the directory has a few hundred rows)."""
+        from bot.geo import gazetteer
+
+        geo = gazetteer()
+        seats = {t.id: t.seats for t in geo.territories.values()}
+        return Locator(self.all(), geo.communes, read_service_areas(), seats)
+
+    def find(self, door: str, place: Place) -> Structure | None:
+        """The structure of ``door`` for ``place`` (see ``bot.directory.lookup``)."""
+        return self.locator().find(door, place)
 
     def needs_territory(self, door: str) -> bool:
         """Whether knowing the commune changes the answer for this door (else: don't ask it)."""
@@ -121,20 +135,18 @@ class Directory:
             return _structure(row) if row else None
 
     def stats(self) -> dict[str, Any]:
-        """Counts per door and per area, and the doors each territory still lacks."""
-        with Session(self.engine) as session:
-            rows = session.execute(select(StructureRow.door, StructureRow.territory)).all()
-        by_door = Counter(door for door, _ in rows)
-        by_area = Counter(area for _, area in rows)
-        missing = {
-            t.id: sorted(d for d in vocabulary().doors if self.find(d, t.id) is None) for t in self.territories.values()
-        }
+        """Counts per door, the age of the data, and what the whole answer grid gets from it."""
+        from bot.directory.coverage import coverage
+        from bot.geo import gazetteer
+
+        structures = self.all()
+        dates = sorted(d for s in structures for d in (s.updated_at, s.contact_updated_at) if d)
         return {
-            "structures": len(rows),
-            "by_door": dict(sorted(by_door.items())),
-            "by_territory": dict(sorted(by_area.items())),
-            "doors_without_structure": sorted(d for d in vocabulary().doors if d not in by_door),
-            "missing_by_territory": missing,
+            "structures": len(structures),
+            "by_door": dict(sorted(Counter(s.door for s in structures).items())),
+            "doors_without_structure": sorted(d for d in vocabulary().doors if d not in {s.door for s in structures}),
+            "oldest_date": dates[0] if dates else None,
+            "grid": coverage(self.locator(), gazetteer().communes.values()),
         }
 
 
@@ -149,6 +161,12 @@ def _structure(row: StructureRow) -> Structure:
         phone=row.phone,
         email=row.email,
         url=row.url,
+        latitude=float(row.latitude) if row.latitude else None,
+        longitude=float(row.longitude) if row.longitude else None,
+        source=row.source,
+        updated_at=row.updated_at,
+        contact_source=row.contact_source,
+        contact_updated_at=row.contact_updated_at,
         area=row.territory,
     )
 

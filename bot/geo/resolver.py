@@ -29,6 +29,9 @@ from bot.geo.normalize import normalize, without_article
 from bot.geo.territories import Territory
 
 _POSTAL_CODE = re.compile(r"(?<!\d)(\d{2}) ?(\d{3})(?!\d)")
+# « INSEE 18279 », « code insee : 18279 »: a commune named by its INSEE code, never a postal code.
+_INSEE = re.compile(r"^\s*(?:code\s+)?insee\s*:?\s*(\d{5})\s*$", re.IGNORECASE)
+_BARE_CODE = re.compile(r"^\s*(\d{5})\s*$")
 _DEPARTMENT_NUMBER = re.compile(r"^\(?(\d{2}|2a|2b)\)?\s|\s\(?(\d{2}|2a|2b)\)?$")
 # Words people put around a place name: « j'habite à St Amand », « sur la commune de Gien ».
 _FILLER = frozenset(
@@ -144,6 +147,10 @@ class Gazetteer:
     def resolve(self, text: str) -> Resolution:
         """Resolve one free-text answer (a name, a postal code, both, or a sentence around them)."""
         query = (text or "").strip()[:200]
+        insee = _INSEE.match(query)
+        if insee:
+            commune = self.communes.get(insee.group(1))
+            return Resolution(Status.FOUND, query, commune=commune) if commune else Resolution(Status.UNKNOWN, query)
         match = _POSTAL_CODE.search(query)
         if match:
             return self._resolve_postal_code(query, match.group(1) + match.group(2))
@@ -189,6 +196,11 @@ class Gazetteer:
 
     def _resolve_postal_code(self, query: str, postal_code: str) -> Resolution:
         communes = self._by_postal_code.get(postal_code, [])
+        by_insee = self.communes.get(postal_code) if _BARE_CODE.match(query) else None
+        if by_insee is not None and not communes:
+            # Five digits that are no postal code of the region: the commune's INSEE code. A code
+            # that is both stays a postal code, as people mean it (« INSEE 18100 » says otherwise).
+            return Resolution(Status.FOUND, query, commune=by_insee)
         if not communes:
             department = self.department_of_postal_code(postal_code)
             if department in REGION_DEPARTMENTS or department is None:

@@ -18,8 +18,8 @@ from bot.paths import DATA_DIR
 
 RULES_FILE = DATA_DIR / "orientation" / "rules.yml"
 
-# (door, territory or None) → the structure serving that territory, or None.
-Lookup = Callable[[str, "str | None"], "Structure | None"]
+# (door, place) → the structure serving that place (or the nearest one), or None.
+Lookup = Callable[[str, Place], "Structure | None"]
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def recommend(
     rule = decide(rules, profile, besoin, declined).rule
     if rule is None:
         raise LookupError(f"aucune règle ne s'applique à {facts!r}")  # the rules check forbids this
-    structure = None if rule.door in rules.outside_directory else lookup(rule.door, place.territory)
+    structure = None if rule.door in rules.outside_directory else lookup(rule.door, place)
     steps = rule.next_steps
     if structure is None and rule.door not in rules.outside_directory:
         steps += rules.no_structure_steps
@@ -81,7 +81,10 @@ def recommend(
         structure=structure,
         reason=rule.reason,
         next_steps=steps,
-        alternatives=tuple(Alternative(a.door, a.reason) for a in matching_alternatives(rule, facts, declined)),
+        alternatives=tuple(
+            Alternative(a.door, a.reason, None if a.door in rules.outside_directory else lookup(a.door, place))
+            for a in matching_alternatives(rule, facts, declined)
+        ),
         rule=rule.id,
     )
 

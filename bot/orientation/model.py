@@ -19,11 +19,13 @@ class Profile:
 
 @dataclass(frozen=True)
 class Place:
-    """Where the person lives, reduced to what routing needs: the SPRO territory."""
+    """Where the person lives: the SPRO territory, and the commune (its INSEE code finds the
+    structure serving it, or the nearest one)."""
 
     territory: str | None = None
     commune: str | None = None
     department: str | None = None
+    insee: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,25 +41,40 @@ class Structure:
     phone: str | None = None
     email: str | None = None
     url: str | None = None
-    # The area it serves (territory id, department code or « region »): lets the text say
-    # « près de chez vous » only when it is true. Not part of the payload.
+    latitude: float | None = None
+    longitude: float | None = None
+    # Where the fields come from and their date; phone and e-mail may come from an older source.
+    source: str | None = None
+    updated_at: str | None = None
+    contact_source: str | None = None
+    contact_updated_at: str | None = None
+    # The area it serves (department code or « region »): lets the answer say « près de chez
+    # vous » only when it is true.
     area: str = field(default="", compare=False)
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        del data["area"]
-        return data
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Structure:
-        """Back from a payload's ``structure`` (which has every field but ``area``)."""
-        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__ if k != "area"})
+        """Back from a payload's ``structure``."""
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if data.get(k) is not None})
 
 
 @dataclass(frozen=True)
 class Alternative:
+    """Another door worth knowing, with its structure for the person's place when known."""
+
     door: str
     reason: str
+    structure: Structure | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "door": self.door,
+            "reason": self.reason,
+            "structure": self.structure.as_dict() if self.structure else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -81,7 +98,7 @@ class Recommendation:
             "cep_level": self.cep_level,
             "territory": self.territory,
             "structure": self.structure.as_dict() if self.structure else None,
-            "alternatives": [asdict(a) for a in self.alternatives],
+            "alternatives": [a.as_dict() for a in self.alternatives],
             "reason": self.reason,
             "next_steps": list(self.next_steps),
         }

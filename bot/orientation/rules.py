@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.orientation.vocabulary import Vocabulary
+from bot.wording import etoile_info
 from bot.yamlio import read_yaml
 
 UNKNOWN = "unknown"
@@ -234,7 +235,24 @@ def parse_rules(document: Mapping[str, Any], vocabulary: Vocabulary) -> RuleSet:
 
 
 def load_rules(path: Path, vocabulary: Vocabulary) -> RuleSet:
-    return parse_rules(read_yaml(path), vocabulary)
+    """The rules, with ``{etoile_phone}`` and ``{etoile_site}`` read from the one place they are
+    written (``data/orientation/messages.yml``)."""
+    etoile = etoile_info()
+    return parse_rules(
+        _filled(read_yaml(path), {"{etoile_phone}": etoile.phone, "{etoile_site}": etoile.site_name}), vocabulary
+    )
+
+
+def _filled(value: Any, names: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        for name, text in names.items():
+            value = value.replace(name, text)
+        return value
+    if isinstance(value, list):
+        return [_filled(v, names) for v in value]
+    if isinstance(value, dict):
+        return {k: _filled(v, names) for k, v in value.items()}
+    return value
 
 
 def matching_alternatives(rule: Rule, facts: Mapping[str, Any], declined: Iterable[str]) -> list[AlternativeRule]:

@@ -256,26 +256,29 @@
 
   // ---------------------------------------------------------------- messages
 
+  function renderContact(contact) {
+    return h(
+      "div",
+      { class: "contact" },
+      contact.name ? h("p", { class: "name", text: contact.name }) : null,
+      contact.address ? h("p", null, TEXT.address, contact.address) : null,
+      (contact.links || []).map((l) => h("p", null, `${l.label} : `, link(l.href, l.text))),
+      contact.note ? h("p", { class: "note", text: contact.note }) : null,
+    );
+  }
+
   function renderCard(card) {
-    const contact = card.contact;
     return h(
       "article",
       { class: "card" },
       h("h3", { text: card.title }),
       card.text ? h("p", { text: card.text }) : null,
-      contact
-        ? h(
-            "div",
-            { class: "contact" },
-            contact.name ? h("p", { class: "name", text: contact.name }) : null,
-            contact.address ? h("p", null, TEXT.address, contact.address) : null,
-            (contact.links || []).map((l) => h("p", null, `${l.label} : `, link(l.href, l.text))),
-          )
-        : null,
+      card.contact ? renderContact(card.contact) : null,
       card.step ? h("p", { class: "step", text: card.step }) : null,
       (card.sections || []).map((section) => [
         h("h4", { text: section.title }),
         h("ul", null, section.items.map((item) => h("li", { text: item }))),
+        (section.contacts || []).map(renderContact),
       ]),
     );
   }

@@ -59,9 +59,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def write_directory(path: Path) -> Path:
     rows = list(csv.DictReader(io.StringIO((ROOT / "data" / "directory" / "structures.csv").read_text("utf-8"))))
     for row in rows:
-        if row["id"] == "ml-vierzon":
+        if row["id"] == "mission-locale-18279":
             row.update(VIERZON)
-        if row["id"] == "ml-bourges":
+        if row["id"] == "mission-locale-18033":
             row["name"] = XSS_NAME
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")

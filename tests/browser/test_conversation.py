@@ -22,7 +22,7 @@ def test_from_the_launcher_to_a_recommendation_card(new_session, site, stack, st
 
     card = widget.reach_recommendation("Vierzon")
     expect(card.get_by_role("heading", level=3)).to_have_text("La bonne porte pour vous : Mission locale")
-    expect(card).to_contain_text("Mission locale – territoire de Vierzon")
+    expect(card).to_contain_text("Mission locale de Vierzon")
     expect(card).to_contain_text("Adresse : 12 rue de la République, 18100 Vierzon")
     expect(card.get_by_role("link", name=VIERZON["phone"])).to_have_attribute("href", "tel:+33248000000")
     site_link = card.get_by_role("link", name=VIERZON["url"])

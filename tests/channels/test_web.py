@@ -8,7 +8,7 @@ import pytest
 
 from bot.channels.privacy_page import markdown_to_html, privacy_page
 from bot.channels.render import normalize
-from bot.channels.render.web import tel_href, web_event
+from bot.channels.render.web import web_event
 from bot.channels.socketio import DEFAULT_ALLOWED_ORIGINS, WEB_DIR, allowed_origins, page_url
 from bot.orientation.vocabulary import vocabulary
 
@@ -76,21 +76,6 @@ def test_other_custom_payloads_pass_through_unspread() -> None:
         "custom": {"type": "autre", "room": "x"}
     }
     assert web_event(normalize({})) is None
-
-
-@pytest.mark.parametrize(
-    ("phone", "href"),
-    [
-        ("02 48 00 00 00", "tel:+33248000000"),
-        ("0 800 222 100", "tel:+33800222100"),
-        ("39 49", "tel:3949"),
-        ("+33 2 48 00 00 00", "tel:+33248000000"),
-        ("appelez-nous", None),
-        (None, None),
-    ],
-)
-def test_tel_href(phone: str | None, href: str | None) -> None:
-    assert tel_href(phone) == href
 
 
 def test_markdown_is_escaped_before_it_is_formatted() -> None:

@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 
 from bot.directory import Directory, InvalidDirectoryFile, ensure_loaded
+from bot.directory.lookup import commune_place
 from bot.directory.models import CSV_FIELDS
 from bot.directory.store import STRUCTURES_FILE
+from bot.geo import resolve
+from bot.orientation import Place
 
 HEADER = ",".join(CSV_FIELDS)
-GOOD = "ml-x,Mission locale X,mission_locale,vierzon,1 rue A,18100,Vierzon,02 48 00 00 00,contact@ml.example.fr,https://ml.example.fr,test,2026-01-01"
+GOOD = "ml-x,Mission locale X,mission_locale,vierzon,1 rue A,18100,Vierzon,02 48 00 00 00,contact@ml.example.fr,https://ml.example.fr,,,test,2026-01-01,,,"
 
 
 def write(tmp_path: Path, *lines: str) -> Path:
@@ -30,63 +33,75 @@ def test_the_committed_file_round_trips_exactly(database_url: str, tmp_path: Pat
     assert out.read_bytes() == STRUCTURES_FILE.read_bytes()
 
 
-def test_lookup_prefers_the_territory_then_the_department_then_the_region(database_url: str, tmp_path: Path) -> None:
+def test_lookup_takes_the_serving_structure_else_the_nearest_else_the_regional_one(
+    database_url: str, tmp_path: Path
+) -> None:
     directory = Directory.from_url(database_url)
     directory.import_csv(
         write(
             tmp_path,
             HEADER,
-            "ft-region,France Travail,france_travail,region,,,,39 49,,,test,",
-            "ft-18,France Travail Cher,france_travail,18,,,,,,,test,",
-            "ft-vierzon,France Travail Vierzon,france_travail,vierzon,,,,,,,test,",
+            "ft-region,France Travail,france_travail,region,,,,39 49,,,,,test,,,,",
+            "ft-vierzon,France Travail Vierzon,france_travail,18,,,,,,,47.2224,2.0686,test,,,,",
+            "ft-bourges,France Travail Bourges,france_travail,18,,,,,,,47.1067,2.4093,test,,,,",
+            # The UNML file says Mission locale 18279 serves Vierzon (service_areas.csv).
+            "mission-locale-18279,Mission locale de Vierzon,mission_locale,18,,,,,,,,,test,,,,",
+            "ml-near-vierzon,Mission locale voisine,mission_locale,18,,,,,,,47.2225,2.0687,test,,,,",
         )
     )
-    assert directory.find("france_travail", "vierzon").id == "ft-vierzon"
-    assert directory.find("france_travail", "bourges").id == "ft-18"
-    assert directory.find("france_travail", "tours").id == "ft-region"
-    assert directory.find("france_travail", None).id == "ft-region"
-    assert directory.find("cio", "vierzon") is None
+    vierzon, mehun, tours = (resolve(name).commune for name in ("Vierzon", "Mehun-sur-Yèvre", "Tours"))
+    assert directory.find("mission_locale", commune_place(vierzon)).id == "mission-locale-18279"
+    assert directory.find("france_travail", commune_place(vierzon)).id == "ft-vierzon"
+    # Mehun-sur-Yèvre is 16 km from Vierzon and 17 km from Bourges.
+    assert directory.find("france_travail", commune_place(mehun)).id == "ft-vierzon"
+    assert directory.find("france_travail", commune_place(tours)).id == "ft-vierzon"
+    assert directory.find("france_travail", Place()).id == "ft-region"
+    assert directory.find("cio", commune_place(vierzon)) is None
     assert directory.needs_territory("france_travail")
-    assert directory.find("france_travail", "bourges").area == "18"
 
 
 def test_unknown_fields_stay_empty_never_invented(database_url: str, tmp_path: Path) -> None:
     directory = Directory.from_url(database_url)
-    directory.import_csv(write(tmp_path, HEADER, "cio-x,CIO X,cio,tours,,,,,,,test,"))
-    structure = directory.find("cio", "tours")
+    directory.import_csv(write(tmp_path, HEADER, "cio-x,CIO X,cio,region,,,,,,,,,test,,,,"))
+    structure = directory.find("cio", Place())
     assert (structure.address, structure.phone, structure.email, structure.url) == (None, None, None, None)
 
 
 @pytest.mark.parametrize(
     ("row", "error"),
     [
-        ("ml-x,Mission locale X,pole_emploi,vierzon,,,,,,,test,", "ligne 2 : porte inconnue « pole_emploi »"),
-        ("ml-x,Mission locale X,mission_locale,paris,,,,,,,test,", "ligne 2 : territoire inconnu « paris »"),
-        ("ml-x,Mission locale X,mission_locale,vierzon,,1810,,,,,test,", "ligne 2 : code postal « 1810 » invalide"),
+        ("ml-x,Mission locale X,pole_emploi,vierzon,,,,,,,,,test,,,,", "ligne 2 : porte inconnue « pole_emploi »"),
+        ("ml-x,Mission locale X,mission_locale,paris,,,,,,,,,test,,,,", "ligne 2 : territoire inconnu « paris »"),
         (
-            "ml-x,Mission locale X,mission_locale,vierzon,,,,02 48 00,,,test,",
+            "ml-x,Mission locale X,mission_locale,vierzon,,1810,,,,,,,test,,,,",
+            "ligne 2 : code postal « 1810 » invalide",
+        ),
+        (
+            "ml-x,Mission locale X,mission_locale,vierzon,,,,02 48 00,,,,,test,,,,",
             "ligne 2 : téléphone « 02 48 00 » invalide",
         ),
         (
-            "ml-x,Mission locale X,mission_locale,vierzon,,,,+44 20 7946 0000,,,test,",
+            "ml-x,Mission locale X,mission_locale,vierzon,,,,+44 20 7946 0000,,,,,test,,,,",
             "ligne 2 : téléphone « +44 20 7946 0000 » invalide",
         ),
         (
-            "ml-x,Mission locale X,mission_locale,vierzon,,,,,contact@,,test,",
+            "ml-x,Mission locale X,mission_locale,vierzon,,,,,contact@,,,,test,,,,",
             "ligne 2 : adresse e-mail « contact@ » invalide",
         ),
         (
-            "ml-x,Mission locale X,mission_locale,vierzon,,,,,,javascript:alert(1),test,",
+            "ml-x,Mission locale X,mission_locale,vierzon,,,,,,javascript:alert(1),,,test,,,,",
             "ligne 2 : site web « javascript:alert(1) » invalide",
         ),
         (
-            "ml-x,Mission locale X,mission_locale,vierzon,,,,,,,test,31/12/2016",
+            "ml-x,Mission locale X,mission_locale,vierzon,,,,,,,,,test,31/12/2016,,,",
             "ligne 2 : date « 31/12/2016 » invalide",
         ),
-        ("ml-x,,mission_locale,vierzon,,,,,,,test,", "ligne 2 : « name » est obligatoire"),
-        ("ml-x,Mission locale X,mission_locale,vierzon,,,,,,,,", "ligne 2 : « source » est obligatoire"),
-        ("ML X,Mission locale X,mission_locale,vierzon,,,,,,,test,", "ligne 2 : identifiant « ML X » invalide"),
-        ("ml-x,Mission locale, X,mission_locale,vierzon,,,,,,,test,", "ligne 2 : trop de cellules"),
+        ("ml-x,,mission_locale,vierzon,,,,,,,,,test,,,,", "ligne 2 : « name » est obligatoire"),
+        ("ml-x,Mission locale X,mission_locale,vierzon,,,,,,,47.2,,test,,,,", "ligne 2 : latitude et longitude vont"),
+        ("ml-x,Mission locale X,mission_locale,vierzon,,,,,,,47°13',2.06,test,,,,", "ligne 2 : latitude « 47°13' »"),
+        ("ml-x,Mission locale X,mission_locale,vierzon,,,,,,,,,,,,,", "ligne 2 : « source » est obligatoire"),
+        ("ML X,Mission locale X,mission_locale,vierzon,,,,,,,,,test,,,,", "ligne 2 : identifiant « ML X » invalide"),
+        ("ml-x,Mission locale, X,mission_locale,vierzon,,,,,,,,,test,,,,", "ligne 2 : trop de cellules"),
     ],
 )
 def test_each_malformed_row_is_reported_with_its_line(tmp_path: Path, row: str, error: str) -> None:
@@ -120,14 +135,14 @@ def test_a_wrong_header_is_refused() -> None:
 def test_an_invalid_file_writes_nothing(database_url: str, tmp_path: Path) -> None:
     directory = Directory.from_url(database_url)
     directory.import_csv(STRUCTURES_FILE)
-    before = directory.stats()
+    before = directory.all()
     bad = write(tmp_path, HEADER, GOOD, GOOD.replace("ml-x", "ml-z").replace("vierzon", "atlantis"))
     with pytest.raises(InvalidDirectoryFile) as caught:
         directory.import_csv(bad)
     assert caught.value.errors == [
         "ligne 3 : territoire inconnu « atlantis » (un territoire, un numéro de département ou region)"
     ]
-    assert directory.stats() == before
+    assert directory.all() == before
 
 
 def test_setup_loads_an_empty_directory_but_never_overwrites_one(tmp_path: Path) -> None:
@@ -135,14 +150,14 @@ def test_setup_loads_an_empty_directory_but_never_overwrites_one(tmp_path: Path)
     assert ensure_loaded(directory) is True
     directory.import_csv(write(tmp_path, HEADER, GOOD))
     assert ensure_loaded(directory) is False
-    assert directory.stats()["structures"] == 1
+    assert len(directory.all()) == 1
 
 
-def test_stats_count_doors_and_show_what_each_territory_lacks(sqlite_url: str) -> None:
+def test_stats_count_doors_and_give_the_age_of_the_data(sqlite_url: str) -> None:
     directory = Directory.from_url(sqlite_url)
     directory.import_csv(STRUCTURES_FILE)
     stats = directory.stats()
-    assert stats["by_door"]["mission_locale"] >= 10
-    assert "apec" in stats["doors_without_structure"]
-    assert "mission_locale" not in stats["missing_by_territory"]["vierzon"]
-    assert "mission_locale" in stats["missing_by_territory"]["orleans"]
+    assert stats["by_door"]["mission_locale"] == 20
+    assert "cria" in stats["doors_without_structure"]
+    assert stats["oldest_date"].startswith("20")
+    assert stats["grid"]["share_with_postal_address"] >= 0.95

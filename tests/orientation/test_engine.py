@@ -13,8 +13,8 @@ ML_VIERZON = Structure(
 )
 
 
-def lookup(door: str, territory: str | None) -> Structure | None:
-    return ML_VIERZON if (door, territory) == ("mission_locale", "vierzon") else None
+def lookup(door: str, place: Place) -> Structure | None:
+    return ML_VIERZON if (door, place.territory) == ("mission_locale", "vierzon") else None
 
 
 def test_seed_1_a_young_dropout_goes_to_the_mission_locale_of_his_territory() -> None:
@@ -166,7 +166,7 @@ def test_no_structure_in_the_territory_points_to_etoile_info() -> None:
 
 def test_a_structure_without_any_contact_says_where_to_find_it() -> None:
     bare = Structure(id="cio", name="CIO", door="cio", area="tours")
-    rec = recommend(RULES, Profile(statut="scolaire"), "orientation_scolaire", Place("tours"), lambda d, t: bare)
+    rec = recommend(RULES, Profile(statut="scolaire"), "orientation_scolaire", Place("tours"), lambda d, p: bare)
     assert any("Etoile Info vous les donnera" in step for step in rec.next_steps)
 
 
@@ -201,5 +201,13 @@ def test_payload_has_the_shape_of_design_section_3() -> None:
         "phone",
         "email",
         "url",
+        # Added as DESIGN §3 allows: coordinates, and the source and date of the fields.
+        "latitude",
+        "longitude",
+        "source",
+        "updated_at",
+        "contact_source",
+        "contact_updated_at",
+        "area",  # the département it serves, or « region »
     }
-    assert all(set(a) == {"door", "reason"} for a in payload["alternatives"])
+    assert all(set(a) == {"door", "reason", "structure"} for a in payload["alternatives"])

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlparse
 
-from bot.messages import ETOILE_INFO_PHONE, REGIONAL_SITE, contact_lines
-from bot.orientation.model import Structure
+from bot.presentation import view
+from bot.wording import etoile_info, say
 
-SAFE_SCHEMES = ("http", "https", "tel", "mailto")
-REGIONAL_SITE_URL = f"https://{REGIONAL_SITE}"
 #: The prompt of a choice whose message has no text of its own (interactive messages need one).
 CHOOSE_PROMPT = "Choisissez une réponse :"
 
@@ -57,28 +54,6 @@ def normalize(message: dict[str, Any]) -> Outgoing:
     )
 
 
-def safe_url(url: str | None) -> str | None:
-    """Only http, https, tel and mailto links are ever made clickable."""
-    if not url:
-        return None
-    scheme = urlparse(url.strip()).scheme.lower()
-    return url.strip() if scheme in SAFE_SCHEMES else None
-
-
-def recommendation_lines(payload: dict[str, Any]) -> list[str]:
-    """The recommendation card's structure as lines of text, for channels without cards."""
-    structure = payload.get("structure") or {}
-    if not structure.get("name"):
-        return []
-    return contact_lines(Structure.from_dict({**structure, "url": safe_url(structure.get("url"))}))
-
-
-def structure_address(structure: dict[str, Any]) -> str:
-    """« 12 rue X, 18100 Vierzon », with whatever parts the directory knows ("" when none)."""
-    place = " ".join(p for p in (structure.get("postal_code"), structure.get("city")) if p)
-    return ", ".join(p for p in (structure.get("address"), place) if p)
-
-
 def text_with_contacts(message: Outgoing) -> str:
     """The text, completed with the contact details of the recommendation it does not show yet.
 
@@ -89,12 +64,13 @@ def text_with_contacts(message: Outgoing) -> str:
     """
     if not message.recommendation:
         return message.text
-    structure = message.recommendation.get("structure") or {}
-    details = [(line.split(" : ", 1)[-1], line) for line in recommendation_lines(message.recommendation)]
-    if not structure.get("phone"):
-        details.append((ETOILE_INFO_PHONE, f"Etoile Info (appel gratuit) : {ETOILE_INFO_PHONE}"))
-    if not safe_url(structure.get("url")):
-        details.append((REGIONAL_SITE, f"Site : {REGIONAL_SITE_URL}"))
+    contact = view(message.recommendation).contact
+    details = [(line.split(" : ", 1)[-1], line) for line in contact.lines()] if contact else []
+    etoile = etoile_info()
+    if not (contact and contact.phone):
+        details.append((etoile.phone, f"{say('contact.etoile_line')} : {etoile.phone}"))
+    if not (contact and contact.site):
+        details.append((etoile.site_name, f"{say('contact.site')} : {etoile.site}"))
     missing = [line for value, line in details if value not in message.text]
     return "\n\n".join(part for part in (message.text, "\n".join(missing)) if part)
 

@@ -9,21 +9,12 @@ template card with « Site web » and « Appeler » buttons.
 
 from __future__ import annotations
 
-import re
 from typing import Any
-from urllib.parse import urlparse
 
-from bot.channels.render import (
-    CHOOSE_PROMPT,
-    REGIONAL_SITE_URL,
-    Button,
-    Outgoing,
-    plain_text,
-    safe_url,
-    split_text,
-    structure_address,
-)
-from bot.messages import ETOILE_INFO_PHONE
+from bot.channels.render import CHOOSE_PROMPT, Button, Outgoing, plain_text, split_text
+from bot.phone import e164
+from bot.presentation import view
+from bot.wording import etoile_info, say
 
 TEXT_LIMIT = 2000
 TEMPLATE_TEXT_LIMIT = 640
@@ -85,19 +76,6 @@ def _with_choices(message: Outgoing) -> list[dict[str, Any]]:
     return [*map(_text, chunks[:-1]), _quick_replies(chunks[-1], replies)]
 
 
-def phone_e164(phone: str | None) -> str | None:
-    """« 02 48 75 00 00 » → « +33248750000 »: Messenger's call button wants an international
-    number; short numbers such as « 39 49 » have none and get no button."""
-    if not phone:
-        return None
-    digits = re.sub(r"[^\d+]", "", phone)
-    if re.fullmatch(r"\+\d{8,15}", digits):
-        return digits
-    if re.fullmatch(r"0\d{9}", digits):
-        return "+33" + digits[1:]
-    return None
-
-
 def _clip(text: str, limit: int = CARD_TEXT_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -105,22 +83,24 @@ def _clip(text: str, limit: int = CARD_TEXT_LIMIT) -> str:
 def card(recommendation: dict[str, Any]) -> dict[str, Any]:
     """The recommended structure as a card with « Site web » and « Appeler » buttons; what the
     directory does not know is replaced by Etoile Info's regional site and free line."""
-    structure = recommendation.get("structure") or {}
-    title = structure.get("name") or "Etoile Info"
-    phone = structure.get("phone") if structure.get("name") else ETOILE_INFO_PHONE
-    url = safe_url(structure.get("url"))
-    url = url if url and urlparse(url).scheme in ("http", "https") else None
-    subtitle = " · ".join(p for p in (structure_address(structure), phone and f"Tél. {phone}") if p)
-    buttons = [{"type": "web_url", "url": url or REGIONAL_SITE_URL, "title": "Site web" if url else "Site régional"}]
-    call = phone_e164(phone or ETOILE_INFO_PHONE)
-    if call:
-        buttons.append(
-            {"type": "phone_number", "title": "Appeler" if phone else "Appeler Etoile Info", "payload": call}
-        )
+    contact = view(recommendation).contact
+    etoile = etoile_info()
+    phone = contact.phone if contact else etoile.phone
+    site = contact.site if contact else None
+    subtitle = " · ".join(p for p in (contact and contact.address, phone and f"Tél. {phone}") if p)
+    site_title = say("contact.site_button") if site else say("contact.regional_site_button")
+    buttons = [{"type": "web_url", "url": site or etoile.site, "title": site_title}]
+    if contact is None or contact.phone_e164:
+        call = contact.phone_e164 if contact else e164(etoile.phone)
+        buttons.append({"type": "phone_number", "title": say("contact.call"), "payload": call})
+    elif not contact.phone:
+        buttons.append({"type": "phone_number", "title": say("contact.call_etoile"), "payload": e164(etoile.phone)})
+    if contact and contact.map_url:
+        buttons.append({"type": "web_url", "url": contact.map_url, "title": say("contact.map")})
     element = {
-        "title": _clip(title),
-        "subtitle": _clip(subtitle or f"Etoile Info vous renseigne, appel gratuit : {ETOILE_INFO_PHONE}"),
-        "buttons": buttons,
+        "title": _clip(contact.name if contact else "Etoile Info"),
+        "subtitle": _clip(subtitle or say("contact.etoile_subtitle")),
+        "buttons": buttons[:MAX_TEMPLATE_BUTTONS],
     }
     return {"attachment": {"type": "template", "payload": {"template_type": "generic", "elements": [element]}}}
 
