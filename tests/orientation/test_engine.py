@@ -201,7 +201,7 @@ def test_payload_has_the_shape_of_design_section_3() -> None:
         "phone",
         "email",
         "url",
-        # Added as DESIGN §3 allows: coordinates, and the source and date of the fields.
+        # Added as docs/architecture.md (the recommendation) allows: coordinates, and the source and date of the fields.
         "latitude",
         "longitude",
         "source",
