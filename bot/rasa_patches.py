@@ -92,6 +92,58 @@ def _spacy_once() -> None:
     SpacyNLP.load_model = staticmethod(spacy_model)  # type: ignore[method-assign]
 
 
+# --- Loading a model: no training step --------------------------------------------------------
+
+
+def load_without_training_step(
+    cls: Any,
+    model_file_name: str,
+    model_data_example: Any,
+    predict_data_example: Any = None,
+    finetune_mode: bool = False,
+    *args: Any,
+    **kwargs: Any,
+) -> Any:
+    """``RasaModel.load`` that builds the weights with one eager loss computation, not ``fit``.
+
+    Rasa builds a loaded model's weights by *training* it on one example: ``fit`` traces the whole
+    training step (gradients, optimizer) as a TensorFlow graph, then the weights are overwritten
+    from the file. Computing the loss once, eagerly, builds the same layers; the optimizer's
+    state, which ``fit`` also creates, is never used to answer. Fine-tuning keeps Rasa's way.
+    """
+    if finetune_mode:
+        return _rasa_model_load[0](
+            cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs
+        )
+    import tensorflow as tf
+    from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
+    from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
+
+    model = cls(*args, **kwargs)
+    config = kwargs.get("config", {})
+    model.compile(
+        optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=config.get(RUN_EAGERLY)
+    )
+    batch_in = RasaBatchDataGenerator(model_data_example, batch_size=1)[0][0]
+    model._training = True  # as in train_step: the layers only training uses are built too
+    model.batch_loss(batch_in)
+    # The file also holds the optimizer's state, which answering never reads: not restored.
+    model.load_weights(model_file_name).expect_partial()
+    if predict_data_example:  # as Rasa does: trace the prediction now, not at the first message
+        model.run_inference(predict_data_example)
+    return model
+
+
+_rasa_model_load: list[Callable[..., Any]] = []  # Rasa's own RasaModel.load
+
+
+def _load_without_training() -> None:
+    from rasa.utils.tensorflow.models import RasaModel
+
+    _rasa_model_load[:] = [RasaModel.load.__func__]  # type: ignore[attr-defined]
+    RasaModel.load = classmethod(load_without_training_step)  # type: ignore[method-assign,assignment]
+
+
 # --- The action server down: an apology, not silence -----------------------------------------
 
 _apologized: OrderedDict[tuple[str, str | None], None] = OrderedDict()
@@ -217,6 +269,14 @@ PATCHES: tuple[Patch, ...] = (
         "le modèle est chargé une fois par processus et partagé.",
         ("rasa.nlu.utils.spacy_utils:SpacyNLP.load_model",),
         _spacy_once,
+    ),
+    Patch(
+        "chargement-sans-entrainement",
+        "Pour charger un modèle, Rasa entraîne DIET et TED sur un exemple (le graphe complet "
+        "d'entraînement et l'optimiseur) avant d'écraser leurs poids : un calcul de la perte suffit "
+        "à construire les couches. Démarrage plus court, moins de mémoire.",
+        ("rasa.utils.tensorflow.models:RasaModel.load",),
+        _load_without_training,
     ),
     Patch(
         "excuse-serveur-actions",
