@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bot.geo.normalize import normalize
+from bot.geo.normalize import normalize as _normalize
+from bot.nlu.text import normalise
 from bot.orientation.vocabulary import vocabulary
 from bot.paths import DATA_DIR
 from bot.yamlio import read_yaml
@@ -57,6 +58,12 @@ _TENS = {
     "nonante": 90,
 }
 _DIGITS = re.compile(r"(?<!\d)(\d{1,3})(?!\d)")
+
+
+def normalize(text: str) -> str:
+    """The comparison key of a phrase: one written form (bot.nlu.text, as the model reads it), then
+    lower case without accents or punctuation (« la V.A.E. » and « la vae » meet)."""
+    return _normalize(normalise(text))
 
 
 def _number_runs(words: list[str]) -> list[int]:
