@@ -9,7 +9,7 @@ so one list of synonyms serves both the model and the validation.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -132,11 +132,15 @@ def _synonym_lists(path: Path) -> Iterable[tuple[str, list[str]]]:
     ]
 
 
-def parse_choice(fact: str, value: Any) -> str | None:
+# Given the words before a phrase, whether that occurrence does not count (« je cherche un CDI »).
+Unless = Callable[[Sequence[str]], bool]
+
+
+def parse_choice(fact: str, value: Any, unless: Unless | None = None) -> str | None:
     """The identifier of ``fact`` (statut, contrat, besoin) that ``value`` names, or None.
 
     An exact phrase wins; otherwise the longest known phrase found inside the text
-    (« je suis en CDD depuis mars » → cdd).
+    (« je suis en CDD depuis mars » → cdd), leaving out the occurrences ``unless`` rejects.
     """
     if value is None or isinstance(value, bool):
         return None
@@ -145,7 +149,7 @@ def parse_choice(fact: str, value: Any) -> str | None:
     if text in table:
         return table[text]
     padded = f" {text} "
-    found = [(len(phrase), ident) for phrase, ident in table.items() if phrase and _affirmed(phrase, padded)]
+    found = [(len(phrase), ident) for phrase, ident in table.items() if phrase and affirmed(phrase, padded, unless)]
     if not found:
         return None
     longest = max(found)[0]
@@ -153,8 +157,9 @@ def parse_choice(fact: str, value: Any) -> str | None:
     return best.pop() if len(best) == 1 else None
 
 
-def _affirmed(phrase: str, padded: str) -> bool:
-    """``phrase`` occurs in ``padded`` at least once without a negation just before or after it.
+def affirmed(phrase: str, padded: str, unless: Unless | None = None) -> bool:
+    """``phrase`` occurs in ``padded`` at least once without a negation just before or after it
+    (and, given ``unless``, without the words before it that ``unless`` rejects).
 
     « je suis plus au lycée » (no longer), « je suis pas salarié », « je bosse plus »: naming a
     situation to deny it must not put the person in it — a dropout was sent to the CIO for
@@ -164,6 +169,9 @@ def _affirmed(phrase: str, padded: str) -> bool:
     start = padded.find(needle)
     while start != -1:
         before = padded[:start].split()
+        if unless is not None and unless(before):
+            start = padded.find(needle, start + 1)
+            continue
         while before and before[-1] in _LINKS:  # « plus en CDD », « pas au lycée »
             before.pop()
         after = padded[start + len(needle) :].split()[:1]  # « je bosse plus »
