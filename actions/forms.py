@@ -24,7 +24,7 @@ from bot.orientation.validators import EVIDENCED, contrat_in, screen, stated
 from bot.orientation.vocabulary import vocabulary
 
 # Slots filled from what the person says; each has a validate_<slot> below.
-FACT_SLOTS = ("besoin", "statut", "age", "contrat", "commune", "handicap", "cadre")
+FACT_SLOTS = ("besoin", "statut", "age", "contrat", "commune", "handicap", "cadre", "secteur")
 MAX_FAILURES = 3  # the third failed answer drops the question
 EXPLAIN_AFTER = 2  # the second one makes the bot explain why it asks
 MAX_CANDIDATE_BUTTONS = 10
@@ -135,7 +135,20 @@ class FactValidators:
         return {"handicap": True if parse_flag(value) else None}
 
     def validate_cadre(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
-        return {"cadre": True if parse_flag(value) else None}
+        """Asked only where it changes the door (rules.yml « ask »): « non » to the question is an answer."""
+        if is_skip(value):
+            return _decline("cadre", tracker)
+        if parse_flag(value):
+            return {"cadre": True}
+        return {"cadre": False if tracker.get_slot("requested_slot") == "cadre" and value is not None else None}
+
+    def validate_secteur(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        if is_skip(value):
+            return _decline("secteur", tracker)
+        secteur = value if value in vocabulary().secteurs else parse_choice("secteur", value)
+        if secteur:
+            return {"secteur": secteur}
+        return _fail("secteur", tracker, dispatcher, None)
 
     def validate_commune(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         if is_skip(value):

@@ -100,8 +100,13 @@ def parse_age(value: Any) -> int | None:
 def _phrases() -> dict[str, dict[str, str]]:
     """fact → {normalised phrase: identifier}, from the vocabulary and the NLU synonyms."""
     vocab = vocabulary()
-    tables: dict[str, dict[str, str]] = {"statut": {}, "contrat": {}, "besoin": {}}
-    for fact, entries in (("statut", vocab.statuts), ("contrat", vocab.contrats), ("besoin", vocab.besoins)):
+    tables: dict[str, dict[str, str]] = {"statut": {}, "contrat": {}, "besoin": {}, "secteur": {}}
+    for fact, entries in (
+        ("statut", vocab.statuts),
+        ("contrat", vocab.contrats),
+        ("besoin", vocab.besoins),
+        ("secteur", vocab.secteurs),
+    ):
         for ident, labels in entries.items():
             for phrase in (
                 ident,
@@ -137,7 +142,7 @@ Unless = Callable[[Sequence[str]], bool]
 
 
 def parse_choice(fact: str, value: Any, unless: Unless | None = None) -> str | None:
-    """The identifier of ``fact`` (statut, contrat, besoin) that ``value`` names, or None.
+    """The identifier of ``fact`` (statut, contrat, besoin, secteur) that ``value`` names, or None.
 
     An exact phrase wins; otherwise the longest known phrase found inside the text
     (« je suis en CDD depuis mars » → cdd), leaving out the occurrences ``unless`` rejects.

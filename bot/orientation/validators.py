@@ -144,13 +144,14 @@ def screen(slots: Mapping[str, Any], message: str | None, requested_slot: str | 
 def stated(known: Mapping[str, Any], message: str | None, requested_slot: str | None) -> dict[str, Any]:
     """The facts the message states by a cue alone, when the NLU tagged nothing for them.
 
-    « j’ai arrêté le lycée », « ma fille de 17 ans », « je suis en CDD », « j’ai la RQTH ». Never
-    over a value already ``known``, never the fact being asked (its answer is the whole text).
+    « j’ai arrêté le lycée », « ma fille de 17 ans », « je suis en CDD », « j’ai la RQTH », « mon
+    entreprise de plomberie » (a craft). Never over a value already ``known``, never the fact being
+    asked (its answer is the whole text).
     """
     if message is None:
         return {}
     found: dict[str, Any] = {}
-    for fact in EVIDENCED:
+    for fact in (*EVIDENCED, "secteur"):
         if fact == requested_slot or known.get(fact) is not None:
             continue
         if fact in FLAGS:
@@ -160,6 +161,8 @@ def stated(known: Mapping[str, Any], message: str | None, requested_slot: str | 
             value = ages[0] if ages else None
         elif fact == "statut":
             value = statut_in(message)
+        elif fact == "secteur":
+            value = parse_choice("secteur", message)
         else:
             value = contrat_in(message)
         if value is not None:

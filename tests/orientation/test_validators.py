@@ -87,3 +87,9 @@ def test_the_lexicon_reads_cues_not_words_that_contain_them() -> None:
     assert not has_cue("handicap", "je veux un emploi sans handicap pour ma carrière")
     assert not has_cue("cadre", "un cadre de vie agréable")
     assert ages_in("je travaille depuis 15 ans, j’ai 42 ans") == [42]
+
+
+def test_the_trade_of_a_business_to_create_names_its_sector() -> None:
+    assert stated({}, "je veux créer mon entreprise de plomberie", None)["secteur"] == "artisanat"
+    assert stated({}, "m’installer comme maraîchère bio", None)["secteur"] == "agriculture"
+    assert "secteur" not in stated({"secteur": "artisanat"}, "ouvrir une boutique", None)
