@@ -13,6 +13,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+from bot.paths import DATA_DIR
+from bot.yamlio import read_yaml
+
+SMS_FILE = DATA_DIR / "nlu" / "sms.yml"
 
 _CHARACTERS = {
     **dict.fromkeys("\u2019\u2018\u02bc\u2032\u00b4\u0060", "'"),  # ’ ‘ ʼ ′ ´ `
@@ -69,3 +75,18 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
 def normalise(text: str) -> str:
     """« J’ai fait une V.A.E. … » → « J'ai fait une VAE ... »."""
     return normalise_with_offsets(text)[0]
+
+
+@lru_cache(maxsize=1)
+def sms_words() -> dict[str, str]:
+    """SMS spellings (« jsui », « g », « pa », « o ») → the words they stand for, from ``data/nlu/sms.yml``.
+
+    One list, editable, read by the intent classifier and by the fact parsing.
+    """
+    return {str(k): str(v) for k, v in ((read_yaml(SMS_FILE) or {}).get("sms") or {}).items()}
+
+
+def spell_out(words: list[str]) -> str:
+    """Lower-case, accent-free words with their SMS spellings spelt out, joined by spaces."""
+    table = sms_words()
+    return " ".join(table.get(word, word) for word in words)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.geo.normalize import normalize as _normalize
-from bot.nlu.text import normalise
+from bot.nlu.text import normalise, spell_out
 from bot.orientation.vocabulary import vocabulary
 from bot.paths import DATA_DIR
 from bot.yamlio import read_yaml
@@ -62,8 +62,9 @@ _DIGITS = re.compile(r"(?<!\d)(\d{1,3})(?!\d)")
 
 def normalize(text: str) -> str:
     """The comparison key of a phrase: one written form (bot.nlu.text, as the model reads it), then
-    lower case without accents or punctuation (« la V.A.E. » and « la vae » meet)."""
-    return _normalize(normalise(text))
+    lower case without accents or punctuation (« la V.A.E. » and « la vae » meet), SMS spellings
+    spelt out (« jsui pa o lycee » → « je suis pas au lycee »)."""
+    return spell_out(_normalize(normalise(text)).split())
 
 
 def _number_runs(words: list[str]) -> list[int]:

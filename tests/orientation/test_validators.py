@@ -93,3 +93,8 @@ def test_the_trade_of_a_business_to_create_names_its_sector() -> None:
     assert stated({}, "je veux créer mon entreprise de plomberie", None)["secteur"] == "artisanat"
     assert stated({}, "m’installer comme maraîchère bio", None)["secteur"] == "agriculture"
     assert "secteur" not in stated({"secteur": "artisanat"}, "ouvrir une boutique", None)
+
+
+def test_sms_french_states_its_facts() -> None:
+    assert stated({}, "slt g 20an jsui pa o lycee jfai rien", None) == {"statut": "jeune_sans_activite", "age": 20}
+    assert stated({}, "jsui o lycee", None) == {"statut": "scolaire"}
