@@ -18,7 +18,7 @@ from functools import lru_cache
 from bot.paths import DATA_DIR
 from bot.yamlio import read_yaml
 
-SMS_FILE = DATA_DIR / "nlu" / "sms.yml"
+SMS_FILE = DATA_DIR / "sms.yml"  # not in data/nlu: Rasa would read it as training data
 
 _CHARACTERS = {
     **dict.fromkeys("\u2019\u2018\u02bc\u2032\u00b4\u0060", "'"),  # ’ ‘ ʼ ′ ´ `
@@ -79,7 +79,7 @@ def normalise(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def sms_words() -> dict[str, str]:
-    """SMS spellings (« jsui », « g », « pa », « o ») → the words they stand for, from ``data/nlu/sms.yml``.
+    """SMS spellings (« jsui », « g », « pa », « o ») → the words they stand for, from ``data/sms.yml``.
 
     One list, editable, read by the intent classifier and by the fact parsing.
     """
