@@ -57,6 +57,8 @@ _TENS = {
     "huitante": 80,
     "nonante": 90,
 }
+# Every word of a number written out, longest first (a regular expression tries them in order).
+NUMBER_WORDS = tuple(sorted({*_UNITS, *_TENS}, key=len, reverse=True))
 _DIGITS = re.compile(r"(?<!\d)(\d{1,3})(?!\d)")
 
 

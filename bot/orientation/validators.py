@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from bot.orientation.facts import affirmed, normalize, parse_age, parse_choice
+from bot.orientation.facts import NUMBER_WORDS, affirmed, normalize, parse_age, parse_choice
 from bot.orientation.vocabulary import vocabulary
 from bot.paths import DATA_DIR
 from bot.yamlio import read_yaml
@@ -42,6 +42,7 @@ class Lexicon:
     age_units: tuple[str, ...]
     age_not_after: tuple[str, ...]
     age_not_followed_by: frozenset[str]
+    age_before: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +60,7 @@ def lexicon() -> Lexicon:
         age_units=phrases(data["age"]["unites"]),
         age_not_after=phrases(data["age"]["pas_apres"]),
         age_not_followed_by=frozenset(phrases(data["age"]["pas_suivi_de"])),
+        age_before=phrases(data["age"]["avant_le_nombre"]),
     )
 
 
@@ -82,19 +84,23 @@ def has_cue(fact: str, message: str) -> bool:
 
 
 def ages_in(message: str) -> list[int]:
-    """The ages a message states: « j’ai 19 ans », « g 20an », not « depuis 15 ans », « 10 ans d’expérience »."""
+    """The ages a message states: « j’ai 19 ans », « g 20an », « seize ans », « j’en ai 32 »;
+    not « depuis 15 ans », « 10 ans d’expérience »."""
     lex = lexicon()
+    number = r"\d{1,2}|(?:(?:" + "|".join(NUMBER_WORDS) + r")(?: et)? ?)+"
     units = "|".join(re.escape(u) for u in lex.age_units)
+    leads = "|".join(re.escape(w) for w in lex.age_before)
     text = normalize(message)[:2000]
     found = []
-    for match in re.finditer(rf"(?<!\d)(\d{{1,2}}) ?(?:{units})\b", text):
+    pattern = rf"(?<![\w])(?:({number}) ?(?:{units})\b|(?:{leads}) ({number})\b)"
+    for match in re.finditer(pattern, text):
         before = f" {text[: match.start()]}"
         after = text[match.end() :].split()[:1]
         if any(before.endswith(f" {word} ") for word in lex.age_not_after):
             continue
         if set(after) & lex.age_not_followed_by:
             continue
-        age = parse_age(match.group(1))
+        age = parse_age(match.group(1) or match.group(2))
         if age is not None:
             found.append(age)
     return found
