@@ -4,7 +4,8 @@
     .venv/bin/python bench/conversations.py --rasa-url URL --set tests/conversations/dev.yml --json
 
 Each conversation of the set (format: tests/conversations/README.md) opens with what a real person
-would type; then the person answers the bot's questions from their persona: a question is told by
+would type; then the person answers the bot's questions from their persona (and, to a turn that asks nothing,
+says their need in the vocabulary's words): a question is told by
 its buttons (their payloads name the fact: ``"statut"``, ``"contrat"``, ``"secteur"``) or by its
 text (age, commune, « Êtes-vous cadre ? »). A button is clicked when one fits, otherwise the person
 types the answer (« 19 ans », « Vierzon »); a fact the persona does not have is skipped, as the
@@ -90,13 +91,15 @@ def answer(messages: list[dict[str, Any]], persona: dict[str, Any]) -> tuple[str
     if "Dans quelle commune" in text:
         return (str(persona["commune"]) if persona.get("commune") else SKIP), True
     need = persona.get("besoin")
+    label = vocabulary().besoins.get(need, {}).get("label", "")
     if "/besoin_" in payloads or "Quel est votre projet" in text:
         # The need buttons, or « Vouliez-vous dire… »: click the need, else say it in words.
-        label = vocabulary().besoins.get(need, {}).get("label", "")
         return _button(buttons, f"/besoin_{need}") or label or SKIP, True
     if SKIP in payloads:  # a question explained after failed answers: go on without it
         return SKIP, True
-    return "", False
+    # An answer that asks nothing (help, a short answer to a question): the person says what
+    # they want, in the vocabulary's words.
+    return label, False
 
 
 def play(url: str, conversation: dict[str, Any]) -> Outcome:
