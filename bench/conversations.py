@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.orientation.vocabulary import vocabulary  # noqa: E402
 from bot.yamlio import read_yaml  # noqa: E402
+from tests.support.conversation import Turn  # noqa: E402  (how the e2e tests read a bot's turn)
 
 DEFAULT_SET = ROOT / "tests" / "conversations" / "heldout.yml"
 MAX_TURNS = 8
@@ -59,22 +60,13 @@ def say(url: str, sender: str, text: str) -> list[dict[str, Any]]:
     return response.json()
 
 
-def recommendation(messages: list[dict[str, Any]]) -> dict[str, Any] | None:
-    for message in messages:
-        custom = message.get("custom")
-        if isinstance(custom, dict) and custom.get("type") == "recommendation":
-            return custom
-    return None
-
-
 def _button(buttons: list[dict[str, str]], fragment: str) -> str | None:
     return next((b["payload"] for b in buttons if fragment in b.get("payload", "")), None)
 
 
-def answer(messages: list[dict[str, Any]], persona: dict[str, Any]) -> tuple[str, bool]:
+def answer(turn: Turn, persona: dict[str, Any]) -> tuple[str, bool]:
     """What the person replies to the bot's last turn, and whether that turn was a question."""
-    text = " ".join(m.get("text") or "" for m in messages)
-    buttons = [b for m in messages for b in m.get("buttons") or []]
+    text, buttons = turn.text, turn.buttons
     payloads = " ".join(b.get("payload", "") for b in buttons)
     for fact in ("statut", "contrat", "secteur"):
         if f'"{fact}"' in payloads:
@@ -106,20 +98,20 @@ def play(url: str, conversation: dict[str, Any]) -> Outcome:
     sender = f"bench-{uuid.uuid4().hex}"
     persona = conversation.get("persona") or {}
     transcript = [f"> {conversation['opening']}"]
-    messages = say(url, sender, conversation["opening"])
+    turn = Turn(say(url, sender, conversation["opening"]))
     questions = 0
-    found = recommendation(messages)
+    found = turn.recommendation
     for _ in range(MAX_TURNS):
-        transcript.append(" ".join(m.get("text") or "" for m in messages))
+        transcript.append(turn.text)
         if found:
             break
-        reply, asked = answer(messages, persona)
+        reply, asked = answer(turn, persona)
         questions += asked
         if not reply:
             break
         transcript.append(f"> {reply}")
-        messages = say(url, sender, reply)
-        found = recommendation(messages)
+        turn = Turn(say(url, sender, reply))
+        found = turn.recommendation
     door = found.get("door") if found else None
     return Outcome(
         id=str(conversation["id"]),
