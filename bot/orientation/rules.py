@@ -19,6 +19,9 @@ from bot.wording import etoile_info
 from bot.yamlio import read_yaml
 
 UNKNOWN = "unknown"
+# The CEP's levels since 1 January 2020 (arrêté du 29 mars 2019): accueil individualisé,
+# accompagnement personnalisé.
+CEP_LEVELS = (1, 2)
 # Facts the bot may ask about, in the order it asks them.
 ASKABLE = ("besoin", "statut", "age", "contrat")
 # Facts people volunteer; when they say nothing, the answer is « no » (nobody is asked about a
@@ -35,6 +38,9 @@ class Tri(Enum):
     TRUE = "true"
     FALSE = "false"
     UNKNOWN = "unknown"
+# The CEP's levels since 1 January 2020 (arrêté du 29 mars 2019): accueil individualisé,
+# accompagnement personnalisé.
+CEP_LEVELS = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -102,16 +108,17 @@ class RuleSet:
     rules: tuple[Rule, ...]
     cep_by_need: Mapping[str, int | None]
     cep_not_for_statuts: frozenset[str]
-    cep_not_for_doors: frozenset[str]
+    cep_operators: frozenset[str]
     no_structure_steps: tuple[str, ...]
     no_contact_steps: tuple[str, ...] = ()
     outside_directory: frozenset[str] = frozenset()
 
     def cep_level(self, rule: Rule, besoin: str, statut: str | None) -> int | None:
+        """1 or 2 at a CEP operator's door, ``None`` elsewhere and for pupils and students."""
+        if statut in self.cep_not_for_statuts or rule.door not in self.cep_operators:
+            return None
         if rule.cep_level != "default":
             return rule.cep_level  # type: ignore[return-value]
-        if statut in self.cep_not_for_statuts or rule.door in self.cep_not_for_doors:
-            return None
         return self.cep_by_need.get(besoin)
 
 
@@ -187,8 +194,8 @@ def parse_rules(document: Mapping[str, Any], vocabulary: Vocabulary) -> RuleSet:
         if unknown_keys:
             raise RulesError(f"{where}: clé inconnue {', '.join(sorted(unknown_keys))}")
         cep = raw.get("cep_level", "default")
-        if cep not in ("default", None, 1, 2, 3):
-            raise RulesError(f"{where}: cep_level vaut 1, 2, 3 ou null")
+        if cep not in ("default", None, *CEP_LEVELS):
+            raise RulesError(f"{where}: cep_level vaut 1, 2 ou null")
         steps = raw.get("next_steps") or []
         if not isinstance(steps, list) or not steps:
             raise RulesError(f"{where}: au moins une étape dans « next_steps »")
@@ -215,12 +222,15 @@ def parse_rules(document: Mapping[str, Any], vocabulary: Vocabulary) -> RuleSet:
     by_need = cep.get("by_need") or {}
     missing = set(vocabulary.besoins) - set(by_need)
     if missing:
-        raise RulesError(f"cep.by_need: étape CEP manquante pour {', '.join(sorted(missing))}")
+        raise RulesError(f"cep.by_need: niveau du CEP manquant pour {', '.join(sorted(missing))}")
+    wrong = sorted(need for need, level in by_need.items() if level not in (None, *CEP_LEVELS))
+    if wrong:
+        raise RulesError(f"cep.by_need: le niveau du CEP vaut 1 ou 2 (depuis 2020) : {', '.join(wrong)}")
     return RuleSet(
         rules=tuple(rules),
         cep_by_need=by_need,
         cep_not_for_statuts=frozenset(cep.get("not_for_statuts") or ()),
-        cep_not_for_doors=frozenset(cep.get("not_for_doors") or ()),
+        cep_operators=frozenset(_door(d, vocabulary, "cep.operators") for d in cep.get("operators") or ()),
         no_structure_steps=tuple(document.get("when_no_structure") or ()),
         no_contact_steps=tuple(document.get("when_no_contact") or ()),
         outside_directory=frozenset(

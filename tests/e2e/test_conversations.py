@@ -71,7 +71,7 @@ SCRIPTS = [
         ("Je cherche du travail, je suis inscrit à France Travail", "35 ans", "Chartres"),
         "france_travail",
         "chartres",
-        2,
+        1,
         "France Travail (ex-Pôle emploi) vous accompagne",
     ),
     Script(
@@ -79,7 +79,7 @@ SCRIPTS = [
         ("je suis au chômage, j'ai 22 ans et je trouve pas de boulot", "Montargis"),
         "mission_locale",
         "montargis_gien",
-        2,
+        1,
         "Mission locale",
     ),
     Script(
@@ -87,7 +87,7 @@ SCRIPTS = [
         ("Je suis salarié en CDI depuis 8 ans et je voudrais démissionner pour me reconvertir",),
         "cep_actifs",
         None,
-        3,
+        2,
         "Ne démissionnez pas avant d'avoir fait valider votre projet",
     ),
     Script(
@@ -95,7 +95,7 @@ SCRIPTS = [
         ("Je voudrais faire une VAE pour avoir mon diplôme d'aide-soignante", "je suis salariée"),
         "vae",
         None,
-        3,
+        None,
         "vae.gouv.fr",
     ),
     Script(
@@ -111,7 +111,7 @@ SCRIPTS = [
         ("J'ai la RQTH et je suis demandeur d'emploi, je cherche un travail adapté", "Dreux"),
         "cap_emploi",
         "dreux",
-        2,
+        1,
         "Cap emploi accompagne les personnes reconnues travailleurs handicapés",
     ),
     Script(
@@ -127,7 +127,7 @@ SCRIPTS = [
         ("je veux créer mon entreprise de plomberie",),
         "cci",
         None,
-        3,
+        None,
         "chambre de métiers et de l'artisanat",
     ),
     Script(
@@ -167,7 +167,7 @@ SCRIPTS = [
         ("Je voudrais faire un CIF avec le Fongecif", "je suis salarié"),
         "transitions_pro",
         None,
-        3,
+        None,
         "Transitions Pro examine et finance les dossiers",
     ),
     Script(
@@ -175,7 +175,7 @@ SCRIPTS = [
         ("Comment financer ma formation avec mon CPF ? Je suis salarié dans le commerce",),
         "cep_actifs",
         None,
-        3,
+        2,
         "moncompteformation.gouv.fr",
     ),
     Script(
@@ -228,7 +228,7 @@ SCRIPTS = [
         ("Je suis intérimaire et je veux démissionner pour me reconvertir",),
         "cep_actifs",
         None,
-        3,
+        2,
         "réservée aux salariés en CDI",
     ),
     Script(
