@@ -38,9 +38,6 @@ class Tri(Enum):
     TRUE = "true"
     FALSE = "false"
     UNKNOWN = "unknown"
-# The CEP's levels since 1 January 2020 (arrêté du 29 mars 2019): accueil individualisé,
-# accompagnement personnalisé.
-CEP_LEVELS = (1, 2)
 
 
 @dataclass(frozen=True)
