@@ -32,14 +32,11 @@ from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.events import Event, FollowupAction
 from rasa.shared.exceptions import RasaException
 
-from bot.messages import ETOILE_INFO_PHONE
+from bot.wording import say
 
 logger = logging.getLogger(__name__)
 APOLOGY_RESPONSE = "utter_action_unavailable"
-APOLOGY_WHEN_NO_DOMAIN = (
-    "Désolé, je rencontre un problème technique. Vous pouvez appeler Etoile Info au "
-    f"{ETOILE_INFO_PHONE} (appel gratuit) : un conseiller vous répondra."
-)
+APOLOGY_WHEN_NO_DOMAIN = say("errors.apology")
 TIMEOUT_SECONDS = 10.0
 REMEMBERED_MESSAGES = 10_000
 _apologized: OrderedDict[tuple[str, str | None], None] = OrderedDict()
