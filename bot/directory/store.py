@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, delete, func, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot.directory.csvio import parse_csv, write_csv
+from bot.directory.csvio import InvalidDirectoryFile, parse_csv, row_problems, write_csv
 from bot.directory.lookup import Locator, read_service_areas
 from bot.directory.models import CSV_FIELDS, Base, StructureRow, TerritoryRow
 from bot.geo.data import REGION_DEPARTMENTS, read_territories
@@ -106,6 +106,33 @@ class Directory:
         with Session(self.engine) as session:
             rows = session.scalars(select(StructureRow).order_by(StructureRow.position)).all()
         return [_structure(r) for r in rows]
+
+    def records(self) -> list[dict[str, str | None]]:
+        """Every structure as its CSV row (what editors see and edit), in the editors' order."""
+        with Session(self.engine) as session:
+            rows = session.scalars(select(StructureRow).order_by(StructureRow.position)).all()
+            return [{f: getattr(r, f) for f in CSV_FIELDS} for r in rows]
+
+    def update(self, structure_id: str, values: dict[str, str | None]) -> list[str]:
+        """Change one structure's fields (not its id); returns the fields changed.
+
+        Checked like a CSV row: raises ``InvalidDirectoryFile`` (nothing written) when a value is wrong.
+        """
+        with Session(self.engine) as session, session.begin():
+            row = session.get(StructureRow, structure_id)
+            if row is None:
+                raise KeyError(structure_id)
+            current = {f: getattr(row, f) for f in CSV_FIELDS}
+            new = {**current, **{k: (v or "").strip() or None for k, v in values.items() if k in CSV_FIELDS}}
+            new["id"] = structure_id
+            areas = set(self.territories) | set(REGION_DEPARTMENTS) | {REGION}
+            problems = row_problems(new, set(vocabulary().doors), areas)
+            if problems:
+                raise InvalidDirectoryFile(problems)
+            changed = [f for f in CSV_FIELDS if new[f] != current[f]]
+            for field in changed:
+                setattr(row, field, new[field])
+            return changed
 
     def locator(self) -> Locator:
         """A snapshot of the directory for lookups (cheap: the directory has a few hundred rows)."""
