@@ -1,17 +1,15 @@
 """French elision and contraction of « de » before a place name, written once.
 
 « de » + « Issoudun » → « d'Issoudun », + « Le Blanc » → « du Blanc », + « Les Aix-d'Angillon » →
-« des Aix-d'Angillon », + « La Châtre » → « de La Châtre ». Department names carry no article in
-the data, so their article is given (``department_de``).
+« des Aix-d'Angillon », + « La Châtre » → « de La Châtre ». A name whose article is not part of
+it (a département: « Loir-et-Cher », le) gets it apart: « du Loir-et-Cher », « de l'Indre ».
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-# Articles of the region's departments (Code officiel géographique, « type de nom en clair »).
-# Eure-et-Loir takes none after « de » by usage (« le conseil départemental d'Eure-et-Loir »).
-DEPARTMENT_ARTICLES = {"18": "le", "28": "", "36": "l'", "37": "l'", "41": "le", "45": "le"}
+_CONTRACTED = {"le": "du ", "les": "des ", "la": "de la ", "l'": "de l'"}
 
 
 def _starts_with_vowel_sound(word: str) -> bool:
@@ -20,27 +18,11 @@ def _starts_with_vowel_sound(word: str) -> bool:
     return first in set("aeiouyh")
 
 
-def de(name: str) -> str:
-    """« de » before a place name whose article, if any, is part of the name."""
-    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
-        if name.startswith(article):
-            return contracted + name[len(article) :]
+def de(name: str, article: str = "") -> str:
+    """« de » before a place name; ``article`` when the name's article is not written in it."""
+    if article in _CONTRACTED:
+        return _CONTRACTED[article] + name
+    for written, contracted in (("Le ", "du "), ("Les ", "des ")):
+        if name.startswith(written):
+            return contracted + name[len(written) :]
     return ("d'" if _starts_with_vowel_sound(name) else "de ") + name
-
-
-def with_article(name: str, article: str) -> str:
-    """« de » before a name whose article is given apart: (« Loir-et-Cher », le) → « du Loir-et-Cher »."""
-    if article == "le":
-        return f"du {name}"
-    if article == "les":
-        return f"des {name}"
-    if article == "l'":
-        return f"de l'{name}"
-    if article == "la":
-        return f"de la {name}"
-    return de(name)
-
-
-def department_de(code: str, name: str) -> str:
-    """« du Loir-et-Cher », « de l'Indre », « d'Eure-et-Loir » for the region's departments."""
-    return with_article(name, DEPARTMENT_ARTICLES.get(code, ""))

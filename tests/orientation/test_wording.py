@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.french import de, department_de
+from bot.french import de
 from bot.messages import recommendation_text
 from bot.orientation import Place, Profile, default_rules, recommend
 from bot.orientation.vocabulary import vocabulary
@@ -70,9 +70,9 @@ def test_psy_en_is_a_current_title_not_an_old_name() -> None:
         (de("Les Aix-d'Angillon"), "des Aix-d'Angillon"),
         (de("La Châtre"), "de La Châtre"),
         (de("Huisseau-sur-Cosson"), "d'Huisseau-sur-Cosson"),
-        (department_de("41", "Loir-et-Cher"), "du Loir-et-Cher"),
-        (department_de("36", "Indre"), "de l'Indre"),
-        (department_de("28", "Eure-et-Loir"), "d'Eure-et-Loir"),
+        (de("Loir-et-Cher", "le"), "du Loir-et-Cher"),
+        (de("Indre", "l'"), "de l'Indre"),
+        (de("Eure-et-Loir"), "d'Eure-et-Loir"),
     ],
 )
 def test_one_elision_helper(said: str, expected: str) -> None:
