@@ -1,4 +1,4 @@
-"""``python -m bot``: the project's command line (DESIGN §3).
+"""``python -m bot``: the project's command line (docs/architecture.md § 4).
 
 Exit code 0 on success, 2 on bad input with a one-line reason on stderr, so that scripts and
 editors can rely on it.

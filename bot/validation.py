@@ -15,7 +15,7 @@ from bot.orientation.vocabulary import load_vocabulary
 from bot.paths import ROOT
 from bot.wording import etoile_info
 
-# DESIGN §2: identifiers other programs rely on. Editors may add, never rename or remove.
+# docs/architecture.md § 2: identifiers other programs rely on. Editors may add, never rename or remove.
 STABLE_DOORS = {
     "cio",
     "suio",

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make audit`: known vulnerabilities of every pinned dependency (constraints.txt), with pip-audit.
-# Accepted findings are listed, each with its reason, in docs/securite-dependances.md and in
+# Accepted findings are listed, each with its reason, in docs/deploiement.md (« Audit des dépendances ») and in
 # scripts/audit-accepted.txt (one identifier per line, « # » comments); any other finding fails.
 # The PyPI JSON API is the vulnerability service (it answers from these machines; OSV may not).
 # If PyPI cannot be reached at all, the audit says so and fails: no silent pass.

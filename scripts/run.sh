@@ -47,7 +47,7 @@ Le bot SPRO est prêt.
   Widget    : http://localhost:$DEMO_PORT (page de démonstration du site régional, bouton en bas à droite)
   API REST  : curl -s -X POST http://localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"moi","message":"bonjour"}'
   Studio    : make studio (dans un autre terminal), puis http://localhost:8090
-  Terminal  : .venv/bin/rasa shell --port 5006 (dans un autre terminal ; il utilise le même serveur d'actions)
+  Terminal  : make shell (dans un autre terminal ; il utilise le même serveur d'actions)
   Journaux  : var/actions.log, var/rasa.log
 Ctrl-C pour arrêter.
 MSG

@@ -1,4 +1,4 @@
-"""``python -m bot``: the commands of DESIGN §3, their JSON, and exit code 2 with one line on bad input."""
+"""``python -m bot``: the commands of docs/architecture.md § 4, their JSON, and exit code 2 with one line on bad input."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ Length: a message longer than the NLU guard's limit is answered politely by the 
 (« message trop long »), as on the widget. Beyond ``KEPT_CHARACTERS`` it is cut to that length
 first: the guard's answer is the same, and the NLU never spends seconds on 100,000 characters
 (8 s measured here) nor the database stores them. Bodies above the server's size limit never get
-this far (413, ``bot.production.hardening``).
+this far (413, ``bot.rasa_patches``).
 """
 
 from __future__ import annotations

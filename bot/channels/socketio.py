@@ -1,6 +1,6 @@
 """The web widget's channel: Rasa 3.6's Socket.IO channel with its defects fixed, plus the widget's files.
 
-What Rasa's ``SocketIOInput`` gets wrong (``../shared/research/channels.md`` §1.2), fixed here:
+What Rasa's ``SocketIOInput`` gets wrong (``docs/architecture.md`` § 7), fixed here:
 
 - ``enter_room`` is a coroutine since python-socketio 5.10 and Rasa never awaits it, so with
   ``session_persistence`` the person never gets an answer;

@@ -33,7 +33,7 @@ class Commune:
     former_names: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
-        """The shape of ``geo resolve --json`` (DESIGN §3)."""
+        """The shape of ``geo resolve --json`` (docs/architecture.md § 4)."""
         return {
             "insee": self.insee,
             "name": self.name,

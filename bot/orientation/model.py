@@ -1,4 +1,4 @@
-"""The values the routing engine reads and returns (DESIGN §3), free of Rasa and SQL."""
+"""The values the routing engine reads and returns (docs/architecture.md § 3), free of Rasa and SQL."""
 
 from __future__ import annotations
 

@@ -19,15 +19,14 @@ from bot.wording import etoile_info
 from bot.yamlio import read_yaml
 
 UNKNOWN = "unknown"
-# The CEP's levels since 1 January 2020 (arrêté du 29 mars 2019): accueil individualisé,
-# accompagnement personnalisé.
-CEP_LEVELS = (1, 2)
 # Facts the bot may ask about, in the order it asks them.
 ASKABLE = ("besoin", "statut", "age", "contrat")
 # Facts people volunteer; when they say nothing, the answer is « no » (nobody is asked about a
 # disability or a managerial status just to be routed).
 FLAGS = ("handicap", "cadre")
 FACTS = ASKABLE + FLAGS
+# The CEP levels in force since 1 January 2020 (arrêté du 29 mars 2019): accueil, accompagnement.
+CEP_LEVELS = (1, 2)
 
 
 class RulesError(ValueError):
@@ -217,12 +216,12 @@ def parse_rules(document: Mapping[str, Any], vocabulary: Vocabulary) -> RuleSet:
         )
     cep = document.get("cep") or {}
     by_need = cep.get("by_need") or {}
-    missing = set(vocabulary.besoins) - set(by_need)
-    if missing:
-        raise RulesError(f"cep.by_need: niveau du CEP manquant pour {', '.join(sorted(missing))}")
     wrong = sorted(need for need, level in by_need.items() if level not in (None, *CEP_LEVELS))
     if wrong:
-        raise RulesError(f"cep.by_need: le niveau du CEP vaut 1 ou 2 (depuis 2020) : {', '.join(wrong)}")
+        raise RulesError(f"cep.by_need: l'étape CEP vaut 1, 2 ou null (deux niveaux depuis 2020) : {', '.join(wrong)}")
+    missing = set(vocabulary.besoins) - set(by_need)
+    if missing:
+        raise RulesError(f"cep.by_need: étape CEP manquante pour {', '.join(sorted(missing))}")
     return RuleSet(
         rules=tuple(rules),
         cep_by_need=by_need,

@@ -1,4 +1,4 @@
-"""The stable identifiers of DESIGN §2 and their French labels, read from ``vocabulary.yml``."""
+"""The stable identifiers of docs/architecture.md § 2 and their French labels, read from ``vocabulary.yml``."""
 
 from __future__ import annotations
 

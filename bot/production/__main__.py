@@ -3,13 +3,12 @@
 
 Every replica and every action server of a deployment is started this way (systemd units in
 ``deploy/systemd``, ``make run``, the production tests), so all of them get the same settings
-(``bot.production.settings``), limits and fallbacks:
+(``bot.production.settings``), and the patched Rasa of ``bot.rasa_patches``:
 
 - Rasa: the embedded ``endpoints.yml`` (SQLite, in-memory lock) unless ``SPRO_REDIS_URL`` is set,
   then ``config/endpoints.production.yml`` (PostgreSQL, atomic Redis lock, action servers behind
   ``SPRO_ACTION_SERVER_URL``); the HTTP API only with ``SPRO_RASA_TOKEN`` (and then only with it);
-  CORS only for ``SPRO_CORS_ORIGINS``; bodies above ``SPRO_MAX_REQUEST_BYTES`` refused (413);
-  the apology when the action server is down.
+  CORS only for ``SPRO_CORS_ORIGINS``.
 - Action server: bound to ``SPRO_ACTIONS_INTERFACE`` (127.0.0.1 by default), never to every
   address as ``rasa run actions`` does — it has no authentication.
 """
@@ -23,8 +22,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bot.paths import ROOT
 from bot.production import nginx
-from bot.production.settings import ROOT, Settings
+from bot.production.settings import Settings
 
 
 def rasa_arguments(
@@ -64,20 +64,14 @@ def run_rasa(port: int, model: Path, credentials: Path, endpoints: Path | None =
     if problems:
         sys.exit("\n".join(problems))
     os.environ.setdefault("SPRO_ACTION_SERVER_URL", settings.action_server_url)
-    from bot.production import efficiency, hardening, resilience  # Rasa and TensorFlow: only here
-
-    efficiency.install()
-    hardening.limit_request_size(settings.max_request_bytes)
-    resilience.install(settings.action_timeout_seconds)
-    from rasa.__main__ import main
+    from bot import rasa  # Rasa and TensorFlow: only here
 
     endpoints = resolved_endpoints(endpoints or settings.endpoints)
-    sys.argv = ["rasa", *rasa_arguments(settings, port, model, credentials, endpoints)]
-    main()
+    rasa.main(rasa_arguments(settings, port, model, credentials, endpoints))
 
 
 def run_actions(port: int) -> None:
-    os.environ["SANIC_HOST"] = os.environ.get("SPRO_ACTIONS_INTERFACE", "127.0.0.1")
+    os.environ["SANIC_HOST"] = Settings.from_environment().actions_interface
     from rasa_sdk.endpoint import run
     from rasa_sdk.utils import configure_colored_logging
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.production.settings import ROOT
+from bot.paths import ROOT
 
 TEMPLATE = ROOT / "config" / "nginx" / "spro.conf"
 

@@ -6,7 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from bot.paths import ROOT
+
 EMBEDDED_ENDPOINTS = ROOT / "endpoints.yml"
 PRODUCTION_ENDPOINTS = ROOT / "config" / "endpoints.production.yml"
 # A 10,000-character message must still get the bot's polite « message trop long » answer
@@ -24,7 +25,6 @@ class Settings:
     """What one process needs to know; ``from_environment`` is the only constructor used."""
 
     conversations_url: str | None
-    directory_url: str | None
     redis_url: str | None
     action_server_url: str
     api_token: str | None
@@ -32,12 +32,12 @@ class Settings:
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     action_timeout_seconds: float = DEFAULT_ACTION_TIMEOUT_SECONDS
     interface: str = "127.0.0.1"
+    actions_interface: str = "127.0.0.1"
 
     @classmethod
     def from_environment(cls) -> Settings:
         return cls(
             conversations_url=os.environ.get("SPRO_CONVERSATIONS_URL") or None,
-            directory_url=os.environ.get("DATABASE_URL") or None,
             redis_url=os.environ.get("SPRO_REDIS_URL") or None,
             action_server_url=os.environ.get("SPRO_ACTION_SERVER_URL", "http://localhost:5055").rstrip("/"),
             api_token=os.environ.get("SPRO_RASA_TOKEN") or None,
@@ -45,6 +45,7 @@ class Settings:
             max_request_bytes=int(os.environ.get("SPRO_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES)),
             action_timeout_seconds=float(os.environ.get("SPRO_ACTION_TIMEOUT_SECONDS", DEFAULT_ACTION_TIMEOUT_SECONDS)),
             interface=os.environ.get("SPRO_INTERFACE", "127.0.0.1"),
+            actions_interface=os.environ.get("SPRO_ACTIONS_INTERFACE", "127.0.0.1"),
         )
 
     @property

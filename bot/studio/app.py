@@ -227,7 +227,7 @@ async def annotate_example(request: web.Request) -> web.StreamResponse:
             raise ValueError("choisissez une entité")
         examples[index] = annotate(examples[index], str(form.get("fragment", "")), entity, str(form.get("value", "")))
     except (ValueError, IndexError) as exc:
-        context["problems"] = [checks.Problem("fragment", str(exc).capitalize() + ".")]
+        context["problems"] = [checks.Problem("bad_fragment", "fragment", str(exc).capitalize() + ".")]
         return render(request, "intention.html", status=422, **context)
     path = studio.project.set_examples(name, examples)
     detail = f"{name} : annotation « {form.get('fragment')} » ({form.get('entity')})"
@@ -239,7 +239,9 @@ async def save_answer(request: web.Request) -> web.StreamResponse:
     text = str(form.get("answer", ""))
     problems = checks.check_answer(text)
     if problems or context["answer"] is None:
-        context["problems"] = problems or [checks.Problem("answer", "Cette réponse se modifie dans domain.yml.")]
+        context["problems"] = problems or [
+            checks.Problem("answer_in_domain", "answer", "Cette réponse se modifie dans domain.yml.")
+        ]
         return render(request, "intention.html", status=422, **context)
     studio.project.set_answer(name, text)
     files = [studio.project.domain_path]
@@ -305,8 +307,11 @@ async def inbox_decide(request: web.Request) -> web.StreamResponse:
     intents = studio.project.intents()
     if intent not in intents:
         return await _inbox(request, studio, "Choisissez une intention existante.", status=422)
-    problems = [p for p in checks.check_examples(studio.project, intent, [message.text]) if p.field and p.blocking]
-    problems = [p for p in problems if "au moins" not in p.message]
+    problems = [
+        p
+        for p in checks.check_examples(studio.project, intent, [message.text])
+        if p.blocking and p.code != checks.TOO_FEW_EXAMPLES
+    ]
     if problems:
         return await _inbox(request, studio, f"Rien n'a été enregistré : {problems[0].message}", status=422)
     # split_lines drops a message the intent already has (same words): it is then only marked.
@@ -404,8 +409,8 @@ async def publish_model(request: web.Request) -> web.StreamResponse:
             studio.server,
             Path(job.model),
             user.login,
-            candidate,
-            job.config == str(studio.project.config_path.resolve()),
+            macro_f1=candidate,
+            trained_with_project_config=job.config == str(studio.project.config_path.resolve()),
         )
     except PublishError as exc:
         return render(request, "modele.html", status=502, error=f"Publication impossible : {exc}.", **context)
@@ -422,7 +427,15 @@ async def rollback(request: web.Request) -> web.StreamResponse:
         return render(request, "modele.html", status=409, error="Aucun modèle précédent.", **_model_context(studio))
     try:
         await asyncio.to_thread(
-            publish.publish, studio.db, studio.project, studio.server, previous, user.login, None, False, True
+            publish.publish,
+            studio.db,
+            studio.project,
+            studio.server,
+            previous,
+            user.login,
+            macro_f1=None,
+            trained_with_project_config=False,
+            rollback=True,
         )
     except PublishError as exc:
         context = _model_context(studio)
@@ -433,10 +446,6 @@ async def rollback(request: web.Request) -> web.StreamResponse:
 
 async def history_page(request: web.Request) -> web.Response:
     return render(request, "historique.html", changes=history.changes(request.app[STUDIO].db))
-
-
-async def not_found(request: web.Request) -> web.Response:
-    return refuse(request, "Cette page n'existe pas.", status=404)
 
 
 def create_app(

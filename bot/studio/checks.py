@@ -16,8 +16,12 @@ MIN_EXAMPLES = 2  # Rasa cannot learn an intent from fewer
 ADVISED_EXAMPLES = 8  # below this, the intent is usually recognised poorly
 
 
+TOO_FEW_EXAMPLES = "too_few_examples"  # the inbox adds one example at a time: it ignores this one
+
+
 @dataclass(frozen=True)
 class Problem:
+    code: str  # what went wrong, for code that must tell problems apart (never the French message)
     field: str  # the form field it concerns: its message is tied to it (aria-describedby)
     message: str
     blocking: bool = True
@@ -52,19 +56,28 @@ def check_examples(project: Project, intent: str, examples: list[str], field: st
     for example in examples:
         owner = owners.get(normalized(example))
         if owner:
-            problems.append(Problem(field, f"« {example} » est déjà un exemple de l'intention {owner}."))
+            problems.append(
+                Problem("duplicate_example", field, f"« {example} » est déjà un exemple de l'intention {owner}.")
+            )
         for annotation in annotations(example):
             if annotation.error:
-                problems.append(Problem(field, f"« {example} » : {annotation.error}."))
+                problems.append(Problem("bad_annotation", field, f"« {example} » : {annotation.error}."))
             elif annotation.entity not in entities:
                 problems.append(
-                    Problem(field, f"« {example} » : l'entité « {annotation.entity} » n'existe pas dans le domaine.")
+                    Problem(
+                        "unknown_entity",
+                        field,
+                        f"« {example} » : l'entité « {annotation.entity} » n'existe pas dans le domaine.",
+                    )
                 )
     if len(examples) < MIN_EXAMPLES:
-        problems.append(Problem(field, f"Il faut au moins {MIN_EXAMPLES} exemples pour que le bot apprenne."))
+        problems.append(
+            Problem(TOO_FEW_EXAMPLES, field, f"Il faut au moins {MIN_EXAMPLES} exemples pour que le bot apprenne.")
+        )
     elif len(examples) < ADVISED_EXAMPLES:
         problems.append(
             Problem(
+                "few_examples",
                 field,
                 f"Seulement {len(examples)} exemples : avec moins de {ADVISED_EXAMPLES} exemples variés, "
                 "le bot reconnaîtra mal cette intention.",
@@ -80,18 +93,22 @@ def check_new_intent(
     problems: list[Problem] = []
     if not INTENT_NAME.fullmatch(name):
         problems.append(
-            Problem("name", "Le nom doit commencer par une lettre et compter de 3 à 64 lettres, chiffres ou « _ ».")
+            Problem(
+                "bad_name",
+                "name",
+                "Le nom doit commencer par une lettre et compter de 3 à 64 lettres, chiffres ou « _ ».",
+            )
         )
     elif name in project.intents() or project.has_response(name):
-        problems.append(Problem("name", f"L'intention {name} existe déjà : choisissez un autre nom."))
+        problems.append(Problem("name_taken", "name", f"L'intention {name} existe déjà : choisissez un autre nom."))
     if kind == "qa" and not answer.strip():
-        problems.append(Problem("answer", "Écrivez la réponse que le bot donnera à cette question."))
+        problems.append(Problem("missing_answer", "answer", "Écrivez la réponse que le bot donnera à cette question."))
     if kind == "need" and need not in project.needs():
-        problems.append(Problem("need", "Choisissez le besoin vers lequel orienter la personne."))
+        problems.append(Problem("missing_need", "need", "Choisissez le besoin vers lequel orienter la personne."))
     if kind not in ("qa", "need"):
-        problems.append(Problem("kind", "Choisissez le type d'intention."))
+        problems.append(Problem("missing_kind", "kind", "Choisissez le type d'intention."))
     return problems + check_examples(project, name, examples)
 
 
 def check_answer(text: str) -> list[Problem]:
-    return [] if text.strip() else [Problem("answer", "La réponse ne peut pas être vide.")]
+    return [] if text.strip() else [Problem("empty_answer", "answer", "La réponse ne peut pas être vide.")]

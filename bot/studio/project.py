@@ -18,9 +18,11 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from bot.orientation.facts import SKIP
+
 STUDIO_NLU_FILE = "questions_reponses.yml"
 STUDIO_RULES_FILE = "questions_reponses.yml"
-NEED_RULE = "un besoin ou un fait lance les questions"
+NEED_RULE = "besoin_lance_questions"  # the id (metadata) of the rule a new need is added to
 INTENT_NAME = re.compile(r"[a-z][a-z0-9_]{2,63}")
 # Rasa's annotation syntax: [text](entity), [text]{"entity": "e", "value": "v"}
 ANNOTATION = re.compile(r"\[(?P<text>[^\[\]]*)\](?:\((?P<short>[^()]*)\)|(?P<json>\{[^{}]*\}))")
@@ -232,9 +234,7 @@ class Project:
         """The needs the orientation rules know (data/orientation), for a new need's routing."""
         domain = self.domain()
         mappings = ((domain.get("slots") or {}).get("besoin") or {}).get("mappings") or []
-        return sorted(
-            {str(m["value"]) for m in mappings if m.get("type") == "from_intent" and m.get("value") != "passer"}
-        )
+        return sorted({str(m["value"]) for m in mappings if m.get("type") == "from_intent" and m.get("value") != SKIP})
 
     def file_of(self, intent: str) -> Path | None:
         for path, _data, item in self._intent_items():
@@ -337,7 +337,7 @@ class Project:
             inserts.append((end, [f"{pad}utter_{intent}:\n", f"{pad}  - text: {quoted(answer)}\n"]))
         else:
             mappings = domain["slots"]["besoin"]["mappings"]
-            plain = [i for i, m in enumerate(mappings) if m.get("type") == "from_intent" and m.get("value") != "passer"]
+            plain = [i for i, m in enumerate(mappings) if m.get("type") == "from_intent" and m.get("value") != SKIP]
             line = mappings.lc.item(plain[-1])[0]
             entry = f"{{type: from_intent, intent: {intent}, value: {need}}}"
             inserts.append((line + 1, [f"{_item_prefix(lines[line])}{entry}\n"]))
@@ -364,7 +364,7 @@ class Project:
         for path in sorted(self.rules_dir.glob("*.yml")):
             data = load(path)
             for rule in (data or {}).get("rules") or []:
-                if rule.get("rule") == NEED_RULE:
+                if (rule.get("metadata") or {}).get("id") == NEED_RULE:
                     options = rule["steps"][0]["or"]
                     needs = [i for i, step in enumerate(options) if str(step.get("intent", "")).startswith("besoin")]
                     line = options.lc.item(needs[-1] if needs else len(options) - 1)[0]
@@ -372,4 +372,4 @@ class Project:
                     lines.insert(line + 1, f"{_item_prefix(lines[line])}intent: {intent}\n")
                     write_text(path, "".join(lines))
                     return path
-        raise LookupError(f"la règle « {NEED_RULE} » est introuvable dans {self.rules_dir}")
+        raise LookupError(f"la règle d'identifiant « {NEED_RULE} » est introuvable dans {self.rules_dir}")

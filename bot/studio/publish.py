@@ -116,6 +116,7 @@ def publish(
     server: RasaServer,
     model: Path,
     login: str,
+    *,
     macro_f1: float | None,
     trained_with_project_config: bool,
     rollback: bool = False,

@@ -20,9 +20,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from bot.paths import ROOT
 from bot.studio.project import Project
 
-ROOT = Path(__file__).resolve().parents[2]
 RASA = Path(sys.executable).with_name("rasa")
 TRAINING_DATA = ["data/nlu", "data/stories", "data/rules"]
 STEPS = {

@@ -144,11 +144,11 @@ def test_stats_give_the_share_of_answers_with_an_address_and_the_age_of_the_data
 # The two levels of today's CEP by need (arrêté du 29 mars 2019): 1 accueil individualisé,
 # 2 accompagnement personnalisé. Written here independently of data/orientation/rules.yml.
 CEP_BY_NEED = {
-    "orientation_scolaire": 1,
-    "reorientation_etudes": 1,
+    "orientation_scolaire": 2,
+    "reorientation_etudes": 2,
     "decrochage": 2,
     "insertion_jeune": 2,
-    "recherche_emploi": 1,
+    "recherche_emploi": 2,
     "reconversion": 2,
     "bilan_competences": 2,
     "financement_formation": 2,

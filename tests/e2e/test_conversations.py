@@ -71,7 +71,7 @@ SCRIPTS = [
         ("Je cherche du travail, je suis inscrit à France Travail", "35 ans", "Chartres"),
         "france_travail",
         "chartres",
-        1,
+        2,
         "France Travail (ex-Pôle emploi) vous accompagne",
     ),
     Script(
@@ -79,7 +79,7 @@ SCRIPTS = [
         ("je suis au chômage, j'ai 22 ans et je trouve pas de boulot", "Montargis"),
         "mission_locale",
         "montargis_gien",
-        1,
+        2,
         "Mission locale",
     ),
     Script(
@@ -111,7 +111,7 @@ SCRIPTS = [
         ("J'ai la RQTH et je suis demandeur d'emploi, je cherche un travail adapté", "Dreux"),
         "cap_emploi",
         "dreux",
-        1,
+        2,
         "Cap emploi accompagne les personnes reconnues travailleurs handicapés",
     ),
     Script(

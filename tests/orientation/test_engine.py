@@ -37,6 +37,16 @@ def test_seed_3_a_pupil_of_16_in_premiere_goes_to_the_cio_without_cep_step() -> 
     assert (rec.door, rec.cep_level) == ("cio", None)
 
 
+@pytest.mark.parametrize("need", sorted(vocabulary().besoins))
+def test_the_cep_step_is_one_of_the_two_levels_in_force_since_2020(need: str) -> None:
+    """Level 3 (2014 rules) no longer exists: funding a project is part of level 2."""
+    rec = recommend(RULES, Profile(statut="salarie", age=40, contrat="cdi"), need, Place("tours"), lookup)
+    assert rec.cep_level in (None, 1, 2)
+    if rec.cep_level is not None:  # said in plain words, not « étape 2 du CEP »
+        said = vocabulary().cep_levels[rec.cep_level]
+        assert "conseil en évolution professionnelle" in said and "tape" not in said
+
+
 # Expected door for every situation × need, with a typical profile of that situation.
 # Columns, in order: orientation_scolaire reorientation_etudes decrochage insertion_jeune recherche_emploi
 # reconversion bilan_competences financement_formation ptp demission_reconversion vae apprentissage
@@ -193,7 +203,7 @@ def test_payload_has_the_shape_of_design_section_3() -> None:
         "phone",
         "email",
         "url",
-        # Added as DESIGN §3 allows: coordinates, and the source and date of the fields.
+        # Added as docs/architecture.md (the recommendation) allows: coordinates, and the source and date of the fields.
         "latitude",
         "longitude",
         "source",

