@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -102,16 +103,15 @@ class Directory:
     # -- what the bot asks --------------------------------------------------------------------
 
     def all(self) -> list[Structure]:
-        """Every structure, in the editors' order."""
-        with Session(self.engine) as session:
-            rows = session.scalars(select(StructureRow).order_by(StructureRow.position)).all()
-        return [_structure(r) for r in rows]
+        """Every structure, in the editors' order (read on every lookup, so plain rows, no ORM objects)."""
+        return [_structure(r) for r in self.records()]
 
     def records(self) -> list[dict[str, str | None]]:
         """Every structure as its CSV row (what editors see and edit), in the editors' order."""
-        with Session(self.engine) as session:
-            rows = session.scalars(select(StructureRow).order_by(StructureRow.position)).all()
-            return [{f: getattr(r, f) for f in CSV_FIELDS} for r in rows]
+        table = StructureRow.__table__
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(*(table.c[f] for f in CSV_FIELDS)).order_by(table.c.position))
+            return [dict(row._mapping) for row in rows]
 
     def update(self, structure_id: str, values: dict[str, str | None]) -> list[str]:
         """Change one structure's fields (not its id); returns the fields changed.
@@ -156,11 +156,6 @@ class Directory:
             )
         return bool(local)
 
-    def get(self, structure_id: str) -> Structure | None:
-        with Session(self.engine) as session:
-            row = session.get(StructureRow, structure_id)
-            return _structure(row) if row else None
-
     def stats(self) -> dict[str, Any]:
         """Counts per door, the age of the data, and what the whole answer grid gets from it."""
         from bot.directory.coverage import coverage
@@ -177,24 +172,24 @@ class Directory:
         }
 
 
-def _structure(row: StructureRow) -> Structure:
+def _structure(row: Mapping[str, str | None]) -> Structure:
     return Structure(
-        id=row.id,
-        name=row.name,
-        door=row.door,
-        address=row.address,
-        postal_code=row.postal_code,
-        city=row.city,
-        phone=row.phone,
-        email=row.email,
-        url=row.url,
-        latitude=float(row.latitude) if row.latitude else None,
-        longitude=float(row.longitude) if row.longitude else None,
-        source=row.source,
-        updated_at=row.updated_at,
-        contact_source=row.contact_source,
-        contact_updated_at=row.contact_updated_at,
-        area=row.territory,
+        id=row["id"] or "",
+        name=row["name"] or "",
+        door=row["door"] or "",
+        address=row["address"],
+        postal_code=row["postal_code"],
+        city=row["city"],
+        phone=row["phone"],
+        email=row["email"],
+        url=row["url"],
+        latitude=float(row["latitude"]) if row["latitude"] else None,
+        longitude=float(row["longitude"]) if row["longitude"] else None,
+        source=row["source"],
+        updated_at=row["updated_at"],
+        contact_source=row["contact_source"],
+        contact_updated_at=row["contact_updated_at"],
+        area=row["territory"] or "",
     )
 
 
