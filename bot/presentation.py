@@ -146,7 +146,9 @@ def view(payload: dict[str, Any], vocab: Vocabulary | None = None, today: date |
     area = (payload.get("structure") or {}).get("area")
     near = main is not None and bool(payload.get("territory")) and bool(area) and area != "region"
     alternatives = tuple(
-        AlternativeView(f"{vocab.door_short(a['door'])}. {a['reason']}", contact(a.get("structure"), today))
+        AlternativeView(
+            f"{_capitalized(vocab.door_short(a['door']))}. {a['reason']}", contact(a.get("structure"), today)
+        )
         for a in payload.get("alternatives") or []
     )
     return RecommendationView(
@@ -161,3 +163,8 @@ def view(payload: dict[str, Any], vocab: Vocabulary | None = None, today: date |
         ),
         alternatives=alternatives,
     )
+
+
+def _capitalized(text: str) -> str:
+    """« votre employeur » opens a line as « Votre employeur »."""
+    return text[:1].upper() + text[1:]

@@ -169,14 +169,11 @@ def _resilient_remote_action() -> None:
     from rasa.shared.core.events import Event, FollowupAction
     from rasa.shared.exceptions import RasaException
 
-    from bot.messages import ETOILE_INFO_PHONE
     from bot.production.settings import Settings
+    from bot.wording import say
 
     timeout_seconds = Settings.from_environment().action_timeout_seconds
-    apology_when_no_domain = (
-        "Désolé, je rencontre un problème technique. Vous pouvez appeler Etoile Info au "
-        f"{ETOILE_INFO_PHONE} (appel gratuit) : un conseiller vous répondra."
-    )
+    apology_when_no_domain = say("errors.apology")
 
     class ResilientRemoteAction(rasa_actions.RemoteAction):  # type: ignore[name-defined,misc]
         """Rasa's remote action with a deadline and an apology instead of silence."""

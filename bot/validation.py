@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from bot.directory.csvio import InvalidDirectoryFile, parse_csv
@@ -11,6 +12,8 @@ from bot.orientation.check import check_rules
 from bot.orientation.engine import RULES_FILE
 from bot.orientation.rules import RulesError, load_rules
 from bot.orientation.vocabulary import load_vocabulary
+from bot.paths import ROOT
+from bot.wording import etoile_info
 
 # docs/architecture.md § 2: identifiers other programs rely on. Editors may add, never rename or remove.
 STABLE_DOORS = {
@@ -114,4 +117,24 @@ def validate_project() -> list[str]:
         )
     except InvalidDirectoryFile as exc:
         problems += [f"structures.csv : {error}" for error in exc.errors]
+    return problems + etoile_info_copies()
+
+
+# Texts that cannot read data/orientation/messages.yml themselves (Rasa's responses, the widget's
+# offline messages, the demo page): their copy of Etoile Info's number must be the data's.
+ETOILE_INFO_COPIES = ("domain.yml", "bot/web/widget.js", "bot/web/demo/index.html")
+_FREE_NUMBER = re.compile(r"\b0 ?8\d{2}(?: ?\d{3}){2}\b")
+
+
+def etoile_info_copies() -> list[str]:
+    """A free number in those texts that is not Etoile Info's, as messages.yml writes it."""
+    phone = etoile_info().phone
+    problems = []
+    for name in ETOILE_INFO_COPIES:
+        text = (ROOT / name).read_text(encoding="utf-8")
+        problems += [
+            f"{name} : « {number} » n'est pas le numéro d'Etoile Info de data/orientation/messages.yml ({phone})"
+            for number in sorted(set(_FREE_NUMBER.findall(text)))
+            if number != phone
+        ]
     return problems

@@ -42,6 +42,14 @@ def etoile_info() -> EtoileInfo:
 
 
 def say(key: str, **values: object) -> str:
-    """The sentence ``section.name`` with its ``{placeholders}`` filled (Etoile Info's phone always)."""
-    section, name = key.split(".", 1)
-    return str(_messages()[section][name]).format(etoile_phone=etoile_info().phone, **values)
+    """The sentence ``section.name`` (or a top-level ``name``) with its ``{placeholders}`` filled
+    (Etoile Info's phone always)."""
+    node: Any = _messages()
+    for part in key.split("."):
+        node = node[part]
+    return str(node).format(etoile_phone=etoile_info().phone, **values)
+
+
+def section(name: str) -> dict[str, str]:
+    """Every sentence of a section, by key (``unreadable``: one answer per kind of message)."""
+    return {key: say(f"{name}.{key}") for key in _messages()[name]}

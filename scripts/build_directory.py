@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.directory.csvio import valid_email, valid_url  # noqa: E402
 from bot.directory.models import CSV_FIELDS  # noqa: E402
+from bot.french import de  # noqa: E402
 from bot.geo.data import COMMUNE_FIELDS, GEO_DIR, REGION_DEPARTMENTS  # noqa: E402
 from bot.geo.normalize import strip_accents  # noqa: E402
 from bot.geo.territories import distance_km  # noqa: E402
@@ -70,27 +71,17 @@ DILA_DOORS = {
 # gives the regional entry (address and phone shown with their year), not its old web site.
 SUCCESSORS = {"fongecif": ("transitions-pro-cvl", "Transitions Pro Centre-Val de Loire (ex-Fongecif Centre)")}
 
-# The UNML's « Nom Officiel ML » is upper case without accents (« 36-ML CHATEAUROUX »): the names
-# people read, with their accents, written once here.
+# The UNML's « Nom Officiel ML » is upper case without accents (« 36-ML CHATEAUROUX »). A Mission
+# locale named after its town is « Mission locale de <town> » (the town as the UNML writes it in
+# « Ville ML »); the others' names are written here once, with their accents.
 ML_NAMES = {
     "18015": "Mission locale Sancerre-Sologne",
     "18033": "Mission locale de Bourges, Mehun-sur-Yèvre et Saint-Florent-sur-Cher",
     "18197": "Mission locale Cher Sud",
-    "18279": "Mission locale de Vierzon",
-    "28085": "Mission locale de Chartres",
-    "28134": "Mission locale de Dreux",
     "28280": "Mission locale Ouest et Sud Eure-et-Loir",
     "36018": "Mission locale Indre Sud",
-    "36044": "Mission locale de Châteauroux",
-    "36088": "Mission locale d'Issoudun",
-    "37003": "Mission locale d'Amboise",
-    "37072": "Mission locale de Chinon",
     "37132": "Mission locale Touraine Côté Sud",
-    "37261": "Mission locale de Tours",
-    "41018": "Mission locale de Blois",
-    "41194": "Mission locale de Romorantin",
     "41269": "Mission locale du Vendômois",
-    "45208": "Mission locale de Montargis",
     "45234": "Mission locale de l'Orléanais",
     "45252": "Mission locale du Pithiverais",
 }
@@ -243,7 +234,7 @@ def missions_locales(
         contact_source = DILA_SOURCE.format(id=same["id"]) if same and same.get("contact_phone") else ""
         rows[code] = {
             "id": f"mission-locale-{code}",
-            "name": ML_NAMES[code],
+            "name": ML_NAMES.get(code) or f"Mission locale {de(line['Ville ML'])}",
             "door": "mission_locale",
             "territory": line["Code Postal ML"][:2],
             "address": street(line["Adresse ML"].strip()),

@@ -78,3 +78,19 @@ def test_etoile_info_is_written_once_in_the_data() -> None:
     assert etoile_info().phone == "0 800 222 100"
     hand_kept = (STRUCTURES_FILE.parent / "sources" / "regional.csv").read_text(encoding="utf-8")
     assert "800 222 100" not in hand_kept  # the directory's row is built from messages.yml
+
+
+def test_a_copy_of_etoile_infos_number_that_differs_from_the_data_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.validation as validation
+
+    for name in validation.ETOILE_INFO_COPIES:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("appelez Etoile Info au 0 800 222 100", encoding="utf-8")
+    monkeypatch.setattr(validation, "ROOT", tmp_path)
+    assert validation.etoile_info_copies() == []
+    (tmp_path / "domain.yml").write_text("appelez Etoile Info au 0 800 222 101", encoding="utf-8")
+    assert validation.etoile_info_copies() == [
+        "domain.yml : « 0 800 222 101 » n'est pas le numéro d'Etoile Info de data/orientation/messages.yml (0 800 222 100)"
+    ]

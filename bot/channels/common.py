@@ -38,6 +38,7 @@ from bot.channels.render import button_for_number, normalize
 from bot.nlu.guard import KEPT_CHARACTERS
 from bot.privacy import register_forget
 from bot.text import well_formed
+from bot.wording import section
 
 logger = logging.getLogger(__name__)
 
@@ -45,20 +46,9 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 SEND_TIMEOUT_SECONDS = 10.0
 GRAPH_API_DEFAULTS = {"GRAPH_API_URL": "https://graph.facebook.com", "GRAPH_API_VERSION": "v25.0"}
 
-UNREADABLE = {
-    "image": "Je ne peux pas voir les images.",
-    "sticker": "Je ne peux pas voir les autocollants.",
-    "video": "Je ne peux pas regarder les vidéos.",
-    "audio": "Je ne peux pas écouter les messages vocaux.",
-    "document": "Je ne peux pas ouvrir les documents.",
-    "contacts": "Je ne peux pas lire les fiches de contact.",
-    "location": "Je ne peux pas lire une position partagée : pour votre commune, écrivez son nom ou son code postal.",
-    "unsupported": "Je ne peux pas lire ce type de message.",
-}
-WHAT_I_READ = (
-    "Je lis seulement les messages écrits et les réponses aux boutons. Écrivez-moi votre question "
-    "en quelques mots, par exemple « je cherche une formation »."
-)
+# One answer per kind of message the bot cannot read (data/orientation/messages.yml).
+UNREADABLE = section("unreadable")
+WHAT_I_READ = UNREADABLE.pop("what_i_read")
 
 
 def unreadable_reply(kind: str) -> str:

@@ -40,15 +40,13 @@ from bot.channels.render import normalize
 from bot.channels.render.web import web_event
 from bot.messages import TECHNICAL_ERROR
 from bot.text import well_formed
+from bot.wording import say
 
 logger = logging.getLogger(__name__)
 
 # The widget's textarea has the same limit (maxlength in bot/web/widget.js).
 MAX_MESSAGE_CHARS = 1000
-TOO_LONG = (
-    f"Votre message est trop long pour moi : {MAX_MESSAGE_CHARS:,} caractères au maximum. ".replace(",", "\u202f")
-    + "Pouvez-vous l'écrire en plus court ? Quelques mots suffisent pour commencer."
-)
+TOO_LONG = say("errors.too_long", limit=f"{MAX_MESSAGE_CHARS:,}".replace(",", "\u202f"))
 # `make run` serves its demo page of the regional site there (scripts/run.sh).
 DEFAULT_ALLOWED_ORIGINS = ("http://localhost:8080", "http://127.0.0.1:8080")
 # Ids the server generates are uuid4().hex; anything short or odd is replaced by a fresh one,

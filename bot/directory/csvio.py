@@ -81,7 +81,7 @@ def parse_csv(
             errors.append(f"ligne {line} : trop de cellules (une virgule dans un texte doit être entre guillemets)")
             continue
         values = {k: (v or "").strip() or None for k, v in row.items()}
-        problems = _row_problems(values, doors, areas)
+        problems = row_problems(values, doors, areas)
         if values["id"]:
             if values["id"] in seen_ids:
                 problems.append(f"identifiant « {values['id']} » déjà utilisé ligne {seen_ids[values['id']]}")
@@ -98,7 +98,7 @@ def parse_csv(
     return rows
 
 
-def _row_problems(values: Mapping[str, str | None], doors: set[str], areas: set[str]) -> list[str]:
+def row_problems(values: Mapping[str, str | None], doors: set[str], areas: set[str]) -> list[str]:
     problems = [f"« {f} » est obligatoire" for f in REQUIRED if not values[f]]
     if values["id"] and not _ID.match(values["id"]):
         problems.append(f"identifiant « {values['id']} » invalide (minuscules, chiffres, - et _)")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy import create_engine, delete, func, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot.directory.csvio import parse_csv, write_csv
+from bot.directory.csvio import InvalidDirectoryFile, parse_csv, row_problems, write_csv
 from bot.directory.lookup import Locator, read_service_areas
 from bot.directory.models import CSV_FIELDS, Base, StructureRow, TerritoryRow
 from bot.geo.data import REGION_DEPARTMENTS, read_territories
@@ -102,10 +103,36 @@ class Directory:
     # -- what the bot asks --------------------------------------------------------------------
 
     def all(self) -> list[Structure]:
-        """Every structure, in the editors' order."""
-        with Session(self.engine) as session:
-            rows = session.scalars(select(StructureRow).order_by(StructureRow.position)).all()
-        return [_structure(r) for r in rows]
+        """Every structure, in the editors' order (read on every lookup, so plain rows, no ORM objects)."""
+        return [_structure(r) for r in self.records()]
+
+    def records(self) -> list[dict[str, str | None]]:
+        """Every structure as its CSV row (what editors see and edit), in the editors' order."""
+        table = StructureRow.__table__
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(*(table.c[f] for f in CSV_FIELDS)).order_by(table.c.position))
+            return [dict(row._mapping) for row in rows]
+
+    def update(self, structure_id: str, values: dict[str, str | None]) -> list[str]:
+        """Change one structure's fields (not its id); returns the fields changed.
+
+        Checked like a CSV row: raises ``InvalidDirectoryFile`` (nothing written) when a value is wrong.
+        """
+        with Session(self.engine) as session, session.begin():
+            row = session.get(StructureRow, structure_id)
+            if row is None:
+                raise KeyError(structure_id)
+            current = {f: getattr(row, f) for f in CSV_FIELDS}
+            new = {**current, **{k: (v or "").strip() or None for k, v in values.items() if k in CSV_FIELDS}}
+            new["id"] = structure_id
+            areas = set(self.territories) | set(REGION_DEPARTMENTS) | {REGION}
+            problems = row_problems(new, set(vocabulary().doors), areas)
+            if problems:
+                raise InvalidDirectoryFile(problems)
+            changed = [f for f in CSV_FIELDS if new[f] != current[f]]
+            for field in changed:
+                setattr(row, field, new[field])
+            return changed
 
     def locator(self) -> Locator:
         """A snapshot of the directory for lookups (cheap: the directory has a few hundred rows)."""
@@ -129,11 +156,6 @@ class Directory:
             )
         return bool(local)
 
-    def get(self, structure_id: str) -> Structure | None:
-        with Session(self.engine) as session:
-            row = session.get(StructureRow, structure_id)
-            return _structure(row) if row else None
-
     def stats(self) -> dict[str, Any]:
         """Counts per door, the age of the data, and what the whole answer grid gets from it."""
         from bot.directory.coverage import coverage
@@ -150,24 +172,24 @@ class Directory:
         }
 
 
-def _structure(row: StructureRow) -> Structure:
+def _structure(row: Mapping[str, str | None]) -> Structure:
     return Structure(
-        id=row.id,
-        name=row.name,
-        door=row.door,
-        address=row.address,
-        postal_code=row.postal_code,
-        city=row.city,
-        phone=row.phone,
-        email=row.email,
-        url=row.url,
-        latitude=float(row.latitude) if row.latitude else None,
-        longitude=float(row.longitude) if row.longitude else None,
-        source=row.source,
-        updated_at=row.updated_at,
-        contact_source=row.contact_source,
-        contact_updated_at=row.contact_updated_at,
-        area=row.territory,
+        id=row["id"] or "",
+        name=row["name"] or "",
+        door=row["door"] or "",
+        address=row["address"],
+        postal_code=row["postal_code"],
+        city=row["city"],
+        phone=row["phone"],
+        email=row["email"],
+        url=row["url"],
+        latitude=float(row["latitude"]) if row["latitude"] else None,
+        longitude=float(row["longitude"]) if row["longitude"] else None,
+        source=row["source"],
+        updated_at=row["updated_at"],
+        contact_source=row["contact_source"],
+        contact_updated_at=row["contact_updated_at"],
+        area=row["territory"] or "",
     )
 
 

@@ -23,11 +23,12 @@ class CheckReport:
     points: int = 0
     unresolved: list[str] = field(default_factory=list)
     unreachable: list[str] = field(default_factory=list)
+    stutters: list[str] = field(default_factory=list)
     wins: Counter[str] = field(default_factory=Counter)
 
     @property
     def ok(self) -> bool:
-        return not self.unresolved and not self.unreachable
+        return not self.unresolved and not self.unreachable and not self.stutters
 
     def errors(self) -> list[str]:
         out = [f"combinaison sans règle : {point}" for point in self.unresolved[:20]]
@@ -35,6 +36,10 @@ class CheckReport:
             out.append(f"… et {len(self.unresolved) - 20} autres combinaisons sans règle")
         out += [
             f"règle inatteignable (une règle plus haut couvre déjà tous ses cas) : {rule}" for rule in self.unreachable
+        ]
+        out += [
+            f"{where} : la raison répète le nom de la porte, déjà écrit devant (« Transitions Pro. Transitions Pro… »)"
+            for where in self.stutters
         ]
         return out
 
@@ -77,4 +82,17 @@ def check_rules(rules: RuleSet, vocabulary: Vocabulary) -> CheckReport:
         else:
             report.wins[decision.rule.id] += 1
     report.unreachable = [r.id for r in rules.rules if report.wins[r.id] == 0]
+    report.stutters = stutters(rules, vocabulary)
     return report
+
+
+def stutters(rules: RuleSet, vocabulary: Vocabulary) -> list[str]:
+    """Alternatives whose reason opens with their door's name: the answer shows « Door. reason »."""
+    found = []
+    for rule in rules.rules:
+        for alt in rule.alternatives:
+            name = vocabulary.door_short(alt.door).lower()
+            opening = alt.reason.lower().removeprefix("le ").removeprefix("la ").removeprefix("l'")
+            if opening.startswith(name):
+                found.append(f"règle {rule.id}, autre possibilité {alt.door}")
+    return found

@@ -103,7 +103,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
     cep_by_need: Mapping[str, int | None]
     cep_not_for_statuts: frozenset[str]
-    cep_not_for_doors: frozenset[str]
+    cep_operators: frozenset[str]
     no_structure_steps: tuple[str, ...]
     no_contact_steps: tuple[str, ...] = ()
     outside_directory: frozenset[str] = frozenset()
@@ -114,10 +114,11 @@ class RuleSet:
     handicap_unknown: Mapping[str, str] = field(default_factory=dict)
 
     def cep_level(self, rule: Rule, besoin: str, statut: str | None) -> int | None:
+        """1 or 2 at a CEP operator's door, ``None`` elsewhere and for pupils and students."""
+        if statut in self.cep_not_for_statuts or rule.door not in self.cep_operators:
+            return None
         if rule.cep_level != "default":
             return rule.cep_level  # type: ignore[return-value]
-        if statut in self.cep_not_for_statuts or rule.door in self.cep_not_for_doors:
-            return None
         return self.cep_by_need.get(besoin)
 
 
@@ -235,7 +236,7 @@ def parse_rules(document: Mapping[str, Any], vocabulary: Vocabulary) -> RuleSet:
         rules=tuple(rules),
         cep_by_need=by_need,
         cep_not_for_statuts=frozenset(cep.get("not_for_statuts") or ()),
-        cep_not_for_doors=frozenset(cep.get("not_for_doors") or ()),
+        cep_operators=frozenset(_door(d, vocabulary, "cep.operators") for d in cep.get("operators") or ()),
         no_structure_steps=tuple(document.get("when_no_structure") or ()),
         no_contact_steps=tuple(document.get("when_no_contact") or ()),
         outside_directory=frozenset(

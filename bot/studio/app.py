@@ -487,4 +487,7 @@ def create_app(
             web.static("/static", HERE / "static"),
         ]
     )
+    from bot.studio import directory_pages  # its pages use this module's helpers
+
+    directory_pages.setup(app)
     return app

@@ -28,7 +28,7 @@ def test_from_the_launcher_to_a_recommendation_card(new_session, site, stack, st
     site_link = card.get_by_role("link", name=VIERZON["url"])
     expect(site_link).to_have_attribute("href", VIERZON["url"])
     expect(site_link).to_have_attribute("target", "_blank")
-    expect(card).to_contain_text("Étape 2 du conseil en évolution professionnelle")
+    expect(card).to_contain_text("fait partie du conseil en évolution professionnelle, gratuit")
     expect(card.get_by_role("heading", name="Prochaines étapes")).to_be_visible()
     expect(widget.reply("Coordonnées")).to_be_enabled()
     # The card replaces the plain-text version of the same answer: nothing is said twice.

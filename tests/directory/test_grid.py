@@ -139,3 +139,45 @@ def test_stats_give_the_share_of_answers_with_an_address_and_the_age_of_the_data
     assert grid["share_with_postal_address"] >= 0.95
     assert grid["oldest_date_used"][:4] <= "2016"
     assert stats["oldest_date"] <= grid["oldest_date_used"]
+
+
+# The two levels of today's CEP by need (arrêté du 29 mars 2019): 1 accueil individualisé,
+# 2 accompagnement personnalisé. Written here independently of data/orientation/rules.yml.
+CEP_BY_NEED = {
+    "orientation_scolaire": 2,
+    "reorientation_etudes": 2,
+    "decrochage": 2,
+    "insertion_jeune": 2,
+    "recherche_emploi": 2,
+    "reconversion": 2,
+    "bilan_competences": 2,
+    "financement_formation": 2,
+    "ptp": 2,
+    "demission_reconversion": 2,
+    "vae": 2,
+    "apprentissage": 2,
+    "creation_entreprise": 2,
+    "information_jeunesse": 1,
+    "competences_base": 1,
+    "information_generale": 1,
+}
+CEP_OPERATORS = {"france_travail", "apec", "cap_emploi", "mission_locale", "cep_actifs", "employeur_public"}
+
+
+def test_cep_level_is_1_or_2_at_an_operators_door_only_and_never_for_pupils_and_students(locator: Locator) -> None:
+    profiles = [
+        *TYPICAL.values(),
+        Profile(statut="demandeur_emploi", age=30, handicap=True),
+        Profile(statut="salarie", age=40, cadre=True),
+        Profile(statut="scolaire", age=16, handicap=True),
+    ]
+    levels = set()
+    for profile in profiles:
+        for besoin in vocabulary().besoins:
+            for commune in (None, resolve("Vierzon").commune):
+                place = commune_place(commune) if commune else Place()
+                rec = recommend(default_rules(), profile, besoin, place, locator.find)
+                operator = rec.door in CEP_OPERATORS and profile.statut not in {"scolaire", "etudiant"}
+                assert rec.cep_level == (CEP_BY_NEED[besoin] if operator else None), (profile, besoin, rec.door)
+                levels.add(rec.cep_level)
+    assert levels == {None, 1, 2}

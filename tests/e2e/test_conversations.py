@@ -96,7 +96,7 @@ SCRIPTS = [
         ("Je voudrais faire une VAE pour avoir mon diplôme d'aide-soignante", "je suis salariée"),
         "vae",
         None,
-        2,
+        None,
         "vae.gouv.fr",
     ),
     Script(
@@ -128,7 +128,7 @@ SCRIPTS = [
         ("je veux créer mon entreprise de plomberie",),  # a craft: the CMA, not the CCI
         "cma",
         None,
-        2,
+        None,
         "chambre de métiers et de l'artisanat",
     ),
     Script(
@@ -168,7 +168,7 @@ SCRIPTS = [
         ("Je voudrais faire un CIF avec le Fongecif", "je suis salarié"),
         "transitions_pro",
         None,
-        2,
+        None,
         "Transitions Pro examine et finance les dossiers",
     ),
     Script(

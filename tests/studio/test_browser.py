@@ -197,7 +197,8 @@ def test_axe_finds_no_serious_violation_in_the_studio(studio: str) -> None:
         # axe is injected as an inline script, which the studio's CSP rightly forbids.
         page = log_in(browser, studio, bypass_csp=True)
         found = {}
-        for path in ("/", "/intentions/inform_situation", "/nouvelle-intention", "/boite", "/modele", "/historique"):
+        pages = ("/", "/intentions/inform_situation", "/nouvelle-intention", "/boite", "/modele", "/historique")
+        for path in (*pages, "/annuaire", "/annuaire/cio-36088-01"):
             page.goto(f"{studio}{path}")
             found[path] = axe_violations(page)
         page.goto(f"{studio}/nouvelle-intention")

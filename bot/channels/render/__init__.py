@@ -15,7 +15,7 @@ from bot.presentation import view
 from bot.wording import etoile_info, say
 
 #: The prompt of a choice whose message has no text of its own (interactive messages need one).
-CHOOSE_PROMPT = "Choisissez une réponse :"
+CHOOSE_PROMPT = say("choose")
 
 
 @dataclass(frozen=True)
