@@ -146,3 +146,17 @@ def test_stats_count_doors_and_show_what_each_territory_lacks(sqlite_url: str) -
     assert "apec" in stats["doors_without_structure"]
     assert "mission_locale" not in stats["missing_by_territory"]["vierzon"]
     assert "mission_locale" in stats["missing_by_territory"]["orleans"]
+
+
+def test_an_export_never_holds_a_formula_and_keeps_international_numbers(tmp_path: Path) -> None:
+    """Issue 14: a cell starting with = + - @ runs as a formula when the export is opened."""
+    directory = Directory.from_url(f"sqlite:///{tmp_path / 'annuaire.db'}")
+    row = GOOD.replace("Mission locale X", '"=HYPERLINK(""https://evil.example"")"').replace(
+        "02 48 00 00 00", "+33 2 48 00 00 00"
+    )
+    directory.import_csv(write(tmp_path, HEADER, row))
+    out = tmp_path / "export.csv"
+    directory.export_csv(out)
+    exported = out.read_text(encoding="utf-8").splitlines()[1]
+    assert '"\'=HYPERLINK(""https://evil.example"")"' in exported
+    assert ",+33 2 48 00 00 00," in exported
