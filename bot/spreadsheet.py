@@ -33,7 +33,9 @@ def neutralised(value: Any) -> Any:
 def write_rows(
     path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], *, delimiter: str = ",", bom: bool = False
 ) -> None:
-    """Write ``header`` then ``rows``, every cell neutralised; ``bom`` for a French spreadsheet."""
+    """Write ``header`` then ``rows``, every cell neutralised; ``bom`` for a French spreadsheet.
+    A new file is readable by its owner only (mode 600)."""
+    path.touch(mode=0o600, exist_ok=True)  # an export may hold people's messages: its owner only
     with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
         writer = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n" if bom else "\n")
         writer.writerow([neutralised(cell) for cell in header])
