@@ -7,7 +7,6 @@ import gzip
 import json
 import re
 import signal
-import subprocess
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,6 +22,7 @@ from bot.studio.project import Project
 from bot.studio.throttle import LoginThrottle
 from tests.studio.conftest import PASSWORD, copy_project, running_studio
 from tests.studio.test_server import csrf_of, log_in
+from tests.support.production import run_nginx
 from tests.support.servers import ROOT, free_port, wait_http
 
 
@@ -165,20 +165,9 @@ def test_the_nginx_template_refuses_compressed_and_large_bodies(studio: tuple[st
     site = (ROOT / "config" / "nginx" / "studio.conf").read_text(encoding="utf-8")
     site = site.replace("@@LISTEN@@", f"127.0.0.1:{port}").replace("@@STUDIO@@", url.removeprefix("http://"))
     (tmp_path / "studio.conf").write_text(site, encoding="utf-8")
-    temp = " ".join(
-        f"{kind}_temp_path {tmp_path / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    (tmp_path / "nginx.conf").write_text(
-        f"worker_processes 1;\npid {tmp_path / 'nginx.pid'};\nerror_log {tmp_path / 'error.log'} warn;\n"
-        f"events {{ worker_connections 64; }}\nhttp {{ {temp} access_log off; include {tmp_path / 'studio.conf'}; }}\n",
-        encoding="utf-8",
-    )
-    nginx = subprocess.Popen(
-        ["/usr/sbin/nginx", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
-        stderr=subprocess.PIPE,
-    )
+    nginx = run_nginx(tmp_path, tmp_path / "studio.conf")
     try:
-        wait_http(f"http://127.0.0.1:{port}/connexion", nginx, tmp_path / "error.log", timeout=10)
+        wait_http(f"http://127.0.0.1:{port}/connexion", nginx, tmp_path / "stderr.log", timeout=10)
         front = f"http://127.0.0.1:{port}/connexion"
         assert requests.get(front).status_code == 200
         gzipped = requests.post(front, data=gzip.compress(b"csrf=x"), headers={"Content-Encoding": "gzip"})
