@@ -220,6 +220,15 @@ def cmd_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from bot.stores.events import open_store
+    from bot.stores.scopes import migrate
+
+    renamed = migrate(open_store(args.database))
+    print(f"{renamed} conversation(s) rattachée(s) à leur canal (bot/stores/scopes.py).")
+    return 0
+
+
 def cmd_studio(args: argparse.Namespace) -> int:
     from bot.studio.main import run
 
@@ -282,6 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
     pur.add_argument("--dry-run", action="store_true", help="compter sans rien effacer")
     pur.add_argument("--database", help=store_help)
     pur.set_defaults(func=cmd_purge)
+    mig = sub.add_parser("migrate", help="rattacher les conversations enregistrées à leur canal (rest:…, whatsapp:…)")
+    mig.add_argument("--database", help=store_help)
+    mig.set_defaults(func=cmd_migrate)
 
     from bot.studio.main import add_arguments
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import json
 import logging
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -205,6 +207,40 @@ def _resilient_remote_action() -> None:
     rasa_forms.RemoteAction = ResilientRemoteAction
 
 
+# --- Typed text that starts with « / »: plain text unless it is exactly a button's payload ----
+
+EXACT_PAYLOAD = re.compile(r"/(?P<intent>[A-Za-z0-9_]+)(?P<entities>\{.*\})?", re.DOTALL)
+
+
+def is_exact_payload(text: str, domain: Any) -> bool:
+    """``/<known intent>``, optionally followed by a JSON object whose keys are known entities."""
+    match = EXACT_PAYLOAD.fullmatch(text.strip())
+    if not match or match.group("intent") not in domain.intents:
+        return False
+    if match.group("entities") is None:
+        return True
+    try:
+        entities = json.loads(match.group("entities"))
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(entities, dict) and set(entities) <= set(domain.entities)
+
+
+def _plain_text_commands() -> None:
+    from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+    from rasa.shared.nlu.constants import TEXT
+
+    original = YAMLStoryReader.unpack_regex_message
+
+    def unpack_regex_message(message: Any, domain: Any = None, entity_extractor_name: str | None = None) -> Any:
+        text = message.get(TEXT) or ""
+        if domain is not None and text.strip().startswith("/") and not is_exact_payload(text, domain):
+            return message  # words the person typed: the NLU reads them like any other message
+        return original(message, domain, entity_extractor_name)
+
+    YAMLStoryReader.unpack_regex_message = staticmethod(unpack_regex_message)  # type: ignore[method-assign]
+
+
 # --- The server: hardening and /health, whatever credentials.yml says ------------------------
 
 
@@ -289,6 +325,15 @@ PATCHES: tuple[Patch, ...] = (
         "SPRO_MAX_REQUEST_BYTES (413) et répond à GET /health, quel que soit credentials.yml.",
         ("rasa.core.run:configure_app",),
         _hardened_server,
+    ),
+    Patch(
+        "texte-commencant-par-barre",
+        "Rasa lit tout message qui commence par « / » comme une commande « /intention{entités} » et, "
+        "quand ce n'en est pas une, écrit dans le journal un avertissement qui cite tout le message "
+        "(« /je m'appelle Marie Dupont, 06… ») : seul « /<intention connue> » suivi au plus d'un objet "
+        "JSON d'entités connues est une commande ; le reste est du texte pour la compréhension.",
+        ("rasa.shared.core.training_data.story_reader.yaml_story_reader:YAMLStoryReader.unpack_regex_message",),
+        _plain_text_commands,
     ),
 )
 _installed: list[str] = []

@@ -23,7 +23,7 @@ from bot.geo.data import REGION_DEPARTMENTS, read_territories
 from bot.geo.territories import Territory
 from bot.orientation.model import Place, Structure
 from bot.orientation.vocabulary import vocabulary
-from bot.paths import DATA_DIR, VAR_DIR
+from bot.paths import DATA_DIR, VAR_DIR, private_sqlite
 
 STRUCTURES_FILE = DATA_DIR / "directory" / "structures.csv"
 REGION = "region"
@@ -34,8 +34,7 @@ def database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
         return url.replace("postgres://", "postgresql://", 1)
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{VAR_DIR / 'spro.db'}"
+    return private_sqlite(VAR_DIR / "spro.db")
 
 
 class Directory:

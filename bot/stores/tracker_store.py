@@ -10,6 +10,9 @@ and confirmed), every stored event of that sender is deleted instead of being sa
 store registered with ``bot.privacy.register_forget`` forgets the sender too; the next message
 starts a fresh conversation.
 
+Conversations stored before the ids were scoped by channel (``bot.stores.scopes``) are renamed
+when the store opens; that is idempotent, so every replica may do it at each start.
+
 Database errors never quote the stored values (``hide_parameters``): a failed insert would
 otherwise print the person's message in the logs.
 """
@@ -29,6 +32,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.privacy import forget_everywhere
 from bot.stores.events import URL_VARIABLE, conversations_url
+from bot.stores.scopes import migrate
 
 logger = logging.getLogger(__name__)
 ERASURE_ACTION = "action_delete_data"
@@ -46,6 +50,7 @@ class PrivacySQLTrackerStore(SQLTrackerStore):
         # pool_pre_ping: after a database restart, pooled connections are dead; test each before use.
         self.engine = sa.create_engine(url, hide_parameters=True, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sessionmaker(bind=self.engine)
+        migrate(self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         if any(isinstance(e, ActionExecuted) and e.action_name == ERASURE_ACTION for e in self._unsaved(tracker)):

@@ -161,3 +161,17 @@ def test_stats_count_doors_and_give_the_age_of_the_data(sqlite_url: str) -> None
     assert "cria" in stats["doors_without_structure"]
     assert stats["oldest_date"].startswith("20")
     assert stats["grid"]["share_with_postal_address"] >= 0.95
+
+
+def test_an_export_never_holds_a_formula_and_keeps_international_numbers(tmp_path: Path) -> None:
+    """Issue 14: a cell starting with = + - @ runs as a formula when the export is opened."""
+    directory = Directory.from_url(f"sqlite:///{tmp_path / 'annuaire.db'}")
+    row = GOOD.replace("Mission locale X", '"=HYPERLINK(""https://evil.example"")"').replace(
+        "02 48 00 00 00", "+33 2 48 00 00 00"
+    )
+    directory.import_csv(write(tmp_path, HEADER, row))
+    out = tmp_path / "export.csv"
+    directory.export_csv(out)
+    exported = out.read_text(encoding="utf-8").splitlines()[1]
+    assert '"\'=HYPERLINK(""https://evil.example"")"' in exported
+    assert ",+33 2 48 00 00 00," in exported
