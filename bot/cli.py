@@ -63,6 +63,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         handicap=args.handicap or None,
         cadre=args.cadre or None,
         contrat=args.contrat,
+        secteur=args.secteur,
     )
     directory = open_directory()
     rec = recommend(default_rules(), profile, args.besoin, place, directory.find)
@@ -248,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--handicap", action="store_true", help="reconnaissance de travailleur handicapé (RQTH)")
     rec.add_argument("--cadre", action="store_true")
     rec.add_argument("--contrat", choices=sorted(vocab.contrats))
+    rec.add_argument("--secteur", choices=sorted(vocab.secteurs), help="secteur d'une entreprise à créer")
     rec.add_argument("--json", action="store_true")
     rec.set_defaults(func=cmd_recommend)
 
