@@ -135,9 +135,16 @@ def cmd_directory_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_directory_init(args: argparse.Namespace) -> int:
-    from bot.directory import open_directory
+    from bot.directory import Directory, ensure_loaded
 
-    open_directory()
+    if ensure_loaded(Directory.from_url()) == "edited":
+        print(
+            "L'annuaire livré (data/directory/structures.csv) a changé, mais la base a été modifiée depuis "
+            "son dernier chargement : elle est gardée telle quelle. Pour charger le fichier livré (il "
+            "remplace toute la base), exportez d'abord la base, puis : "
+            ".venv/bin/python -m bot directory import data/directory/structures.csv",
+            file=sys.stderr,
+        )
     return 0
 
 

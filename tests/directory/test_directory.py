@@ -147,10 +147,20 @@ def test_an_invalid_file_writes_nothing(database_url: str, tmp_path: Path) -> No
 
 def test_setup_loads_an_empty_directory_but_never_overwrites_one(tmp_path: Path) -> None:
     directory = Directory.from_url(f"sqlite:///{tmp_path / 'd.db'}")
-    assert ensure_loaded(directory) is True
+    assert ensure_loaded(directory) == "loaded"
+    assert ensure_loaded(directory) == "current"
     directory.import_csv(write(tmp_path, HEADER, GOOD))
-    assert ensure_loaded(directory) is False
-    assert len(directory.all()) == 1
+    newer = write(tmp_path, HEADER, GOOD.replace("Mission locale X", "Mission locale Y"))
+    assert ensure_loaded(directory, newer) == "edited"  # an editor's import is never overwritten
+    assert [s.name for s in directory.all()] == ["Mission locale X"]
+
+
+def test_an_upgrade_loads_the_new_committed_file_into_a_directory_nobody_edited(tmp_path: Path) -> None:
+    directory = Directory.from_url(f"sqlite:///{tmp_path / 'd.db'}")
+    assert ensure_loaded(directory, write(tmp_path, HEADER, GOOD)) == "loaded"
+    newer = write(tmp_path, HEADER, GOOD.replace("Mission locale X", "Mission locale Y"))
+    assert ensure_loaded(directory, newer) == "loaded"
+    assert [s.name for s in directory.all()] == ["Mission locale Y"]
 
 
 def test_stats_count_doors_and_give_the_age_of_the_data(sqlite_url: str) -> None:
