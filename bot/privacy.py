@@ -22,6 +22,7 @@ import os
 import re
 import secrets
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from bot.text import well_formed
 
@@ -48,6 +49,21 @@ def retention_days() -> int:
 
 
 # -- erasure across stores --------------------------------------------------------------------
+
+# The slot whose setting to true *is* the request: the conversation store erases on this event,
+# whichever action sent it, instead of spotting an action's name (domain.yml declares the slot).
+ERASURE_SLOT = "erasure_requested"
+
+
+def erasure_event() -> dict[str, Any]:
+    """The event an action returns, once the person confirmed, to have their conversation erased."""
+    return {"event": "slot", "timestamp": None, "name": ERASURE_SLOT, "value": True}
+
+
+def requests_erasure(event: Any) -> bool:
+    """True for the stored form (``rasa.shared``) of ``erasure_event()``."""
+    return getattr(event, "key", None) == ERASURE_SLOT and getattr(event, "value", None) is True
+
 
 Forget = Callable[[str], "Awaitable[None] | None"]
 _forgetters: dict[str, Forget] = {}
