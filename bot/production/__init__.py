@@ -6,5 +6,5 @@
   those settings, the safety limits and the fallbacks below.
 - ``health``: what ``GET /health`` reports (database, Redis, action server), in French and JSON.
 - ``resilience``: the French apology when the action server cannot answer.
-- ``hardening``: no version banner, request size limit, typed « /… » text read as words.
+- ``hardening``: no version banner, request size limit.
 """
