@@ -3,9 +3,10 @@
 Meta re-sends a webhook it thinks failed, for up to 7 days; an in-memory set would forget them at
 the first restart and would not be shared by several replicas, so the ids live in the project's
 SQL database (``bot.directory.database_url()``: SQLite by default, PostgreSQL in production).
-Each row keeps the sender id, so that erasing a conversation (``forget_sender``) erases its rows
-too (the channels register it with ``bot.privacy``), and rows older than the retry window are
-purged as new ones arrive.
+Each row keeps the conversation id (``<channel>:<sender>``, ``bot.stores.scopes``), so that erasing
+a conversation (``forget_sender``) erases its rows too (the channels register it with
+``bot.privacy``), and rows older than the retry window are purged as new ones arrive. Rows kept
+before the ids were scoped are given their channel's prefix when the table is opened.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import logging
 import time
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine, delete, insert
+from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine, delete, insert, update
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from bot.directory import database_url
@@ -49,6 +50,7 @@ class ReceivedMessages:
         self.engine = create_engine(url or database_url(), future=True, pool_pre_ping=True)
         self._next_purge = 0.0
         self._create_table()
+        self._scope_old_rows()
 
     def _create_table(self) -> None:
         """Create the table, tolerating replicas and channels that create it at the same moment.
@@ -67,6 +69,21 @@ class ReceivedMessages:
                     logger.warning("channel_received_messages: not created (%s)", type(error).__name__)
                     return
                 time.sleep(0.1 * (attempt + 1))
+
+    def _scope_old_rows(self) -> None:
+        """Idempotent: a row already starting with its channel's prefix is left alone (a Twilio
+        ``whatsapp:+33…`` id does not start with ``twilio:``)."""
+        table = received_messages
+        prefix = table.c.channel + ":"
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    update(table)
+                    .where(~table.c.sender_id.startswith(prefix))
+                    .values(sender_id=prefix + table.c.sender_id)
+                )
+        except (OperationalError, ProgrammingError) as error:
+            logger.warning("channel_received_messages: old rows not scoped (%s)", type(error).__name__)
 
     def first_time(self, channel: str, message_id: str, sender_id: str) -> bool:
         """Record the id; False when it was already there (a retry: do not answer it again)."""

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from bot.channels.dedup import ReceivedMessages
 from bot.stores.events import EVENTS, open_store
 from bot.stores.scopes import migrate, scoped, unscoped
 from tests.conftest import ROOT
@@ -69,3 +70,15 @@ def test_the_migrate_command_renames_and_says_how_many(tmp_path) -> None:
     second = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
     assert first.stdout.startswith("1 conversation(s)") and second.stdout.startswith("0 conversation(s)")
     assert senders(url) == {f"whatsapp:{NUMBER}"}
+
+
+def test_message_ids_kept_before_scoping_are_scoped_so_the_erasure_finds_them(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'annuaire.db'}"
+    before = ReceivedMessages(url)
+    before.first_time("whatsapp", "wamid.1", NUMBER)  # as the channel stored it before
+    before.first_time("twilio", "SM1", "whatsapp:+33612345678")
+    before.engine.dispose()
+    ReceivedMessages(url).engine.dispose()
+    store = ReceivedMessages(url)  # opened again: nothing changes twice
+    assert store.forget_sender(scoped("whatsapp", NUMBER)) == 1
+    assert store.forget_sender(scoped("twilio", "whatsapp:+33612345678")) == 1
