@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.orientation.vocabulary import vocabulary
-from bot.privacy import retention_days
+from bot.privacy import erasure_event, retention_days
 
 # Intents never proposed in « Vouliez-vous dire… » (they are not something a person « means »).
 NOT_SUGGESTED = {"nlu_fallback", "out_of_scope", "affirm", "deny", "skip_question"}
@@ -83,8 +83,8 @@ class ActionRestart(Action):
 
 
 class ActionDeleteData(Action):
-    """Erasure after confirmation. The conversation store deletes every stored event of the
-    conversation, and the channels' records of the person, when it sees this action executed
+    """Erasure after confirmation: ``erasure_event()`` asks the conversation store to delete every
+    stored event of the conversation and the channels' records of the person
     (bot/stores/tracker_store.py); the Restarted event clears the current session too."""
 
     def name(self) -> str:
@@ -92,4 +92,4 @@ class ActionDeleteData(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(response="utter_data_deleted")
-        return [Restarted()]
+        return [erasure_event(), Restarted()]

@@ -67,8 +67,10 @@ def profile(slots: Mapping[str, Any]) -> Profile:
         statut=parse_choice("statut", slots.get("statut")),
         age=parse_age(slots.get("age")) if slots.get("age") is not None else None,
         handicap=parse_flag(slots.get("handicap")) or None,
-        cadre=parse_flag(slots.get("cadre")) or None,
+        # « non » to the bot's question is kept: asked again, the person would loop.
+        cadre=None if slots.get("cadre") is None else parse_flag(slots.get("cadre")),
         contrat=parse_choice("contrat", slots.get("contrat")),
+        secteur=slots.get("secteur") if slots.get("secteur") in vocabulary().secteurs else None,
     )
 
 

@@ -8,7 +8,6 @@ failure cap of RasaHQ's financial-demo, rasa-sdk#317).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -19,13 +18,13 @@ from rasa_sdk.types import DomainDict
 
 from actions import conversation_state as state
 from bot.geo import Status, gazetteer
-from bot.geo.normalize import normalize
 from bot.orientation import decide, missing_facts
 from bot.orientation.facts import is_skip, parse_age, parse_choice, parse_flag
+from bot.orientation.validators import EVIDENCED, contrat_in, screen, stated
 from bot.orientation.vocabulary import vocabulary
 
 # Slots filled from what the person says; each has a validate_<slot> below.
-FACT_SLOTS = ("besoin", "statut", "age", "contrat", "commune", "handicap", "cadre")
+FACT_SLOTS = ("besoin", "statut", "age", "contrat", "commune", "handicap", "cadre", "secteur")
 MAX_FAILURES = 3  # the third failed answer drops the question
 EXPLAIN_AFTER = 2  # the second one makes the bot explain why it asks
 MAX_CANDIDATE_BUTTONS = 10
@@ -42,8 +41,6 @@ ANSWER_INTENTS = {
     "affirm",
     "deny",
 }
-# « j'ai 19 ans », « ma fille de 17 ans », « il a 16 ans », « 22 ans et… » — but not « depuis 15 ans ».
-_AGE_IN_TEXT = re.compile(r"(?:^|\b(?:j ai|jai|(?<!y )a|de|agee?|aged?)\s+)(\d{1,2}) ans\b(?! d)")
 INSEE_PREFIX = "insee:"
 
 
@@ -58,13 +55,20 @@ class FactValidators:
         « non, j'ai 27 ans » while the bot asks for the commune must still correct the age.
         """
         updates: dict[str, Any] = {}
-        to_validate = {k: v for k, v in tracker.slots_to_validate().items() if k in FACT_SLOTS}
-        to_validate.update(_facts_from_text(tracker, to_validate))
+        # A door-deciding value needs a cue in the message (bot.orientation.validators); the
+        # facts the text states with a cue come in even when the NLU tagged nothing.
+        requested = tracker.get_slot("requested_slot")
+        extracted = {k: v for k, v in tracker.slots_to_validate().items() if k in FACT_SLOTS}
+        to_validate = screen(extracted, _typed_text(tracker), requested)
+        for name, value in stated({**tracker.slots, **to_validate}, _answer_text(tracker), requested).items():
+            to_validate.setdefault(name, value)
         for name, value in to_validate.items():
-            result = getattr(self, f"validate_{name}")(value, dispatcher, tracker)
+            if value is None and name in EVIDENCED:  # a tag without evidence: not a fact
+                result: dict[str, Any] = {name: None}
+            else:
+                result = getattr(self, f"validate_{name}")(value, dispatcher, tracker)
             updates.update(result)
             tracker.slots.update(result)
-        requested = tracker.get_slot("requested_slot")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         learnt = any(updates.get(name) is not None for name in FACT_SLOTS)
         if (
@@ -100,7 +104,7 @@ class FactValidators:
         # (« je suis demandeur d'emploi ») often does.
         for candidate in (value, _answer_text(tracker)):
             statut = parse_choice("statut", candidate)
-            contrat = parse_choice("contrat", candidate)
+            contrat = contrat_in(str(candidate)) if candidate is not None else None
             if statut:
                 return {"statut": statut}
             if contrat:  # « je suis en CDD » answers the situation question: a salaried person
@@ -131,7 +135,20 @@ class FactValidators:
         return {"handicap": True if parse_flag(value) else None}
 
     def validate_cadre(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
-        return {"cadre": True if parse_flag(value) else None}
+        """Asked only where it changes the door (rules.yml « ask »): « non » to the question is an answer."""
+        if is_skip(value):
+            return _decline("cadre", tracker)
+        if parse_flag(value):
+            return {"cadre": True}
+        return {"cadre": False if tracker.get_slot("requested_slot") == "cadre" and value is not None else None}
+
+    def validate_secteur(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        if is_skip(value):
+            return _decline("secteur", tracker)
+        secteur = value if value in vocabulary().secteurs else parse_choice("secteur", value)
+        if secteur:
+            return {"secteur": secteur}
+        return _fail("secteur", tracker, dispatcher, None)
 
     def validate_commune(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         if is_skip(value):
@@ -156,36 +173,19 @@ class FactValidators:
         return _fail("commune", tracker, dispatcher, "utter_commune_unknown", commune=text.strip()[:60])
 
 
+def _typed_text(tracker: Tracker) -> str | None:
+    """What the person typed; None for a button payload or a typed ``/intent{…}``."""
+    text = tracker.latest_message.get("text") or ""
+    return None if text.startswith("/") else text
+
+
 def _answer_text(tracker: Tracker) -> str | None:
     """The message's text when it is a request or an answer (not a button payload)."""
     intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-    text = tracker.latest_message.get("text") or ""
-    if text.startswith("/") or not (intent.startswith("besoin_") or intent in ANSWER_INTENTS):
+    text = _typed_text(tracker)
+    if text is None or not (intent.startswith("besoin_") or intent in ANSWER_INTENTS):
         return None
     return text
-
-
-def _facts_from_text(tracker: Tracker, extracted: dict[str, Any]) -> dict[str, Any]:
-    """The situation and the age a request comes with, when the NLU found no entity for them:
-    « j'ai arrêté le lycée », « je bosse dans une usine », « ma fille de 17 ans ».
-
-    Only read from a request or from an answer, and never over a value already known.
-    """
-    text = _answer_text(tracker)
-    if text is None:
-        return {}
-    found: dict[str, Any] = {}
-    if "statut" not in extracted and not tracker.get_slot("statut"):
-        padded = f" {normalize(text)} "
-        parent = any(f" {normalize(p)} " in padded for p in vocabulary().statuts["parent"].get("phrases", ()))
-        statut = "parent" if parent else parse_choice("statut", text)
-        if statut:
-            found["statut"] = statut
-    if "age" not in extracted and tracker.get_slot("age") is None:
-        age = _AGE_IN_TEXT.search(normalize(text))
-        if age:
-            found["age"] = age.group(1)
-    return found
 
 
 def _commune_found(commune: Any) -> dict[str, Any]:

@@ -48,6 +48,14 @@ class AskContrat(AskFact):
     slot = "contrat"
 
 
+class AskCadre(AskFact):
+    slot = "cadre"
+
+
+class AskSecteur(AskFact):
+    slot = "secteur"
+
+
 class AskCommune(AskFact):
     slot = "commune"
 

@@ -1,12 +1,16 @@
 """How well the bot understands French, measured on examples it never trained on.
 
     .venv/bin/python bench/nlu.py            # train on data/nlu, evaluate on tests/nlu/test_nlu.yml
+    .venv/bin/python bench/nlu.py --model models/spro.tar.gz   # the same, with a model trained on data/nlu
     .venv/bin/python bench/nlu.py --tune     # choose the fallback threshold on a validation split
     .venv/bin/python bench/nlu.py --cv       # choose the intent classifier's settings (5-fold)
 
 The evaluation prints intent macro-F1 and entity F1 for the Rasa pipeline (config.yml) and, in the
 same run and on the same data, for a TF-IDF + logistic-regression baseline (intents) with a
-dictionary baseline for entities (every entity text seen in training, matched exactly).
+dictionary baseline for entities (every entity text seen in training, matched exactly). It then
+prints, for each fact that decides the door (handicap, cadre, statut, contrat, age), precision and
+recall of DIET's tags alone and of what the bot keeps (bot.orientation.validators: a tag needs a
+cue in the message, a cue alone states a fact).
 ``--tune`` and ``--compare`` never look at the test split: they hold out 20 % of the training
 examples. ``--cv`` neither: it cross-validates the intent classifier (bot.nlu.classifier) on the
 training data, five folds, beside the baseline.
@@ -38,6 +42,8 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 from sklearn.pipeline import Pipeline, make_pipeline, make_union  # noqa: E402
 
+from bot.orientation.facts import parse_age, parse_choice  # noqa: E402
+from bot.orientation.validators import EVIDENCED, screen, stated  # noqa: E402
 from bot.yamlio import read_yaml  # noqa: E402
 
 FALLBACK = "nlu_fallback"
@@ -132,13 +138,76 @@ def synonym_map(data: TrainingData) -> dict[str, str]:
     return {k.lower(): v for k, v in data.entity_synonyms.items()}
 
 
-def evaluate() -> None:
+def fact_value(fact: str, value: Any) -> Any:
+    """A tag's or an annotation's value as the engine reads it (an identifier, an age, True)."""
+    if value is None:
+        return None
+    if fact in ("statut", "contrat"):
+        return parse_choice(fact, value)
+    if fact == "age":
+        return parse_age(value)
+    return True
+
+
+def facts_of(entities: list[tuple[str, str]]) -> dict[str, Any]:
+    return {fact: fact_value(fact, value) for fact, value in entities if fact in EVIDENCED}
+
+
+def kept_facts(text: str, tagged: dict[str, Any]) -> dict[str, Any]:
+    """What the bot keeps of a first message: tags with evidence, plus the facts a cue states."""
+    kept = screen(tagged, text, None)
+    for fact, value in stated(kept, text, None).items():
+        kept.setdefault(fact, value)
+    return {fact: fact_value(fact, value) for fact, value in kept.items() if fact in EVIDENCED}
+
+
+def fact_scores(gold: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> dict[str, tuple[float, float, int]]:
+    """fact → (precision, recall, number of annotated examples); a wrong value counts as both."""
+    scores = {}
+    for fact in EVIDENCED:
+        tp = fp = fn = 0
+        for g, p in zip(gold, predicted, strict=True):
+            want, got = g.get(fact), p.get(fact)
+            tp += got is not None and got == want
+            fp += got is not None and got != want
+            fn += want is not None and got != want
+        scores[fact] = (tp / (tp + fp) if tp + fp else 1.0, tp / (tp + fn) if tp + fn else 1.0, tp + fn)
+    return scores
+
+
+def print_fact_scores(test: list[Any], parses: list[dict[str, Any]], synonyms: dict[str, str]) -> None:
+    """Three readings of the same parses: DIET's tags, the tags the bot keeps, and those plus the
+    facts a cue states alone. The split annotates only the words that name a fact, so a fact
+    rightly read from an unannotated sentence (« j'ai arrêté le lycée ») counts as an error in
+    the last column: its precision is a lower bound."""
+    gold = [facts_of(sorted(gold_entities(e, synonyms))) for e in test]
+    tagged = [facts_of([(e["entity"], e["value"]) for e in p["entities"]]) for p in parses]
+    raw_tags = [{e["entity"]: e["value"] for e in p["entities"] if e["entity"] in EVIDENCED} for p in parses]
+    screened = [
+        {f: fact_value(f, v) for f, v in screen(tags, e.get("text"), None).items()}
+        for e, tags in zip(test, raw_tags, strict=True)
+    ]
+    kept = [kept_facts(e.get("text"), tags) for e, tags in zip(test, raw_tags, strict=True)]
+    columns = [fact_scores(gold, tagged), fact_scores(gold, screened), fact_scores(gold, kept)]
+    print("\nFacts that decide the door, on the same split (precision / recall):")
+    print(
+        f"| {'fact':9} | {'annotated':>9} | {'DIET tag alone':>15} | {'tag with evidence':>17} | {'+ cues alone':>15} |"
+    )
+    print(f"|{'-' * 11}|{'-' * 11}|{'-' * 17}|{'-' * 19}|{'-' * 17}|")
+    for fact in EVIDENCED:
+        cells = " | ".join(
+            f"{c[fact][0]:.3f} / {c[fact][1]:.3f}".rjust(w) for c, w in zip(columns, (15, 17, 15), strict=True)
+        )
+        print(f"| {fact:9} | {columns[0][fact][2]:9d} | {cells} |")
+
+
+def evaluate(model: Path | None = None) -> None:
     train = load_data(str(ROOT / "data" / "nlu"))
     test = load_data(str(TEST_FILE)).intent_examples
     synonyms = synonym_map(train)
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        model = train_rasa(train, Path(tmp))
+        model = model or train_rasa(train, Path(tmp))
         training_seconds = time.perf_counter() - started
         parses = asyncio.run(rasa_predictions(model, [e.get("text") for e in test]))
     rasa = rasa_scores(parses, test, synonyms)
@@ -146,7 +215,7 @@ def evaluate() -> None:
     print(
         f"\nNLU on the held-out split {TEST_FILE.relative_to(ROOT)}: {len(test)} examples, "
         f"{len({e.get('intent') for e in test})} intents; trained on {len(train.intent_examples)} examples "
-        f"in {training_seconds:.0f} s.\n"
+        + (f"in {training_seconds:.0f} s.\n" if training_seconds > 1 else f"({model}).\n")
     )
     print(f"| {'measure':38} | {'Rasa pipeline':>13} | {'TF-IDF + LR baseline':>20} |")
     print(f"|{'-' * 40}|{'-' * 15}|{'-' * 22}|")
@@ -154,6 +223,7 @@ def evaluate() -> None:
         base = f"{baseline[key]:.3f}" if key in baseline else "—"
         print(f"| {key:38} | {rasa[key]:13.3f} | {base:>20} |")
     print("\nMost frequent confusions (expected → predicted): " + confusions(test, parses))
+    print_fact_scores(test, parses, synonyms)
 
 
 def confusions(examples: list[Any], parses: list[dict[str, Any]], most: int = 8) -> str:
@@ -270,6 +340,7 @@ def main() -> None:
     parser.add_argument("--tune", action="store_true", help="choose the fallback threshold on a validation split")
     parser.add_argument("--cv", action="store_true", help="cross-validate the intent classifier's settings")
     parser.add_argument("--compare", nargs="+", type=Path, help="compare configurations on a validation split")
+    parser.add_argument("--model", type=Path, help="a model already trained on data/nlu (make train): no training")
     args = parser.parse_args()
     if args.cv:
         cross_validate()
@@ -278,7 +349,7 @@ def main() -> None:
     elif args.tune:
         tune()
     else:
-        evaluate()
+        evaluate(args.model)
 
 
 if __name__ == "__main__":

@@ -181,7 +181,14 @@ def main() -> None:
     if not MODEL.exists():
         sys.exit("no trained model: run `make train` first")
     workdir = Path(tempfile.mkdtemp(prefix="spro-bench-"))
-    env = base_env(workdir, {"SPRO_RASA_TOKEN": TOKEN, "SPRO_CONVERSATIONS_URL": f"sqlite:///{workdir / 'conv.db'}"})
+    env = base_env(
+        workdir,
+        {
+            "SPRO_RASA_TOKEN": TOKEN,
+            "WEBCHAT_ALLOWED_ORIGINS": "http://localhost:8080",
+            "SPRO_CONVERSATIONS_URL": f"sqlite:///{workdir / 'conv.db'}",
+        },
+    )
     subprocess.run([str(VENV_BIN / "python"), "-m", "bot", "directory", "init"], cwd=ROOT, env=env, check=True)
     rows: list[tuple[str, str]] = []
     processes: list[subprocess.Popen] = []

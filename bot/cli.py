@@ -63,6 +63,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         handicap=args.handicap or None,
         cadre=args.cadre or None,
         contrat=args.contrat,
+        secteur=args.secteur,
     )
     directory = open_directory()
     rec = recommend(default_rules(), profile, args.besoin, place, directory.find)
@@ -134,9 +135,16 @@ def cmd_directory_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_directory_init(args: argparse.Namespace) -> int:
-    from bot.directory import open_directory
+    from bot.directory import Directory, ensure_loaded
 
-    open_directory()
+    if ensure_loaded(Directory.from_url()) == "edited":
+        print(
+            "L'annuaire livré (data/directory/structures.csv) a changé, mais la base a été modifiée depuis "
+            "son dernier chargement : elle est gardée telle quelle. Pour charger le fichier livré (il "
+            "remplace toute la base), exportez d'abord la base, puis : "
+            ".venv/bin/python -m bot directory import data/directory/structures.csv",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -220,6 +228,15 @@ def cmd_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from bot.stores.events import open_store
+    from bot.stores.scopes import migrate
+
+    renamed = migrate(open_store(args.database))
+    print(f"{renamed} conversation(s) rattachée(s) à leur canal (bot/stores/scopes.py).")
+    return 0
+
+
 def cmd_studio(args: argparse.Namespace) -> int:
     from bot.studio.main import run
 
@@ -239,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--handicap", action="store_true", help="reconnaissance de travailleur handicapé (RQTH)")
     rec.add_argument("--cadre", action="store_true")
     rec.add_argument("--contrat", choices=sorted(vocab.contrats))
+    rec.add_argument("--secteur", choices=sorted(vocab.secteurs), help="secteur d'une entreprise à créer")
     rec.add_argument("--json", action="store_true")
     rec.set_defaults(func=cmd_recommend)
 
@@ -282,6 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
     pur.add_argument("--dry-run", action="store_true", help="compter sans rien effacer")
     pur.add_argument("--database", help=store_help)
     pur.set_defaults(func=cmd_purge)
+    mig = sub.add_parser("migrate", help="rattacher les conversations enregistrées à leur canal (rest:…, whatsapp:…)")
+    mig.add_argument("--database", help=store_help)
+    mig.set_defaults(func=cmd_migrate)
 
     from bot.studio.main import add_arguments
 

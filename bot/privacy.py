@@ -7,7 +7,7 @@
   ``forget(sender_id)`` callable here, and the erasure calls each of them.
 - Analytics never see a sender id (on WhatsApp it is a phone number) nor a raw message: ids become
   keyed hashes (HMAC-SHA256 with ``SPRO_ANALYTICS_SALT``) and texts lose their digits, e-mail
-  addresses and phone numbers.
+  addresses, phone numbers, postal addresses and the names people give (« je m'appelle… »).
 
 See ``docs/confidentialite.md``.
 """
@@ -22,6 +22,7 @@ import os
 import re
 import secrets
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from bot.text import well_formed
 
@@ -48,6 +49,21 @@ def retention_days() -> int:
 
 
 # -- erasure across stores --------------------------------------------------------------------
+
+# The slot whose setting to true *is* the request: the conversation store erases on this event,
+# whichever action sent it, instead of spotting an action's name (domain.yml declares the slot).
+ERASURE_SLOT = "erasure_requested"
+
+
+def erasure_event() -> dict[str, Any]:
+    """The event an action returns, once the person confirmed, to have their conversation erased."""
+    return {"event": "slot", "timestamp": None, "name": ERASURE_SLOT, "value": True}
+
+
+def requests_erasure(event: Any) -> bool:
+    """True for the stored form (``rasa.shared``) of ``erasure_event()``."""
+    return getattr(event, "key", None) == ERASURE_SLOT and getattr(event, "value", None) is True
+
 
 Forget = Callable[[str], "Awaitable[None] | None"]
 _forgetters: dict[str, Forget] = {}
@@ -114,13 +130,63 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # French numbers in every usual spelling (06 12 34 56 78, +33 6 12 34 56 78, 06.12.34.56.78).
 PHONE = re.compile(r"\+?\d(?:[\s.()-]*\d){7,}")
 DIGIT = re.compile(r"\d")
+# A name given by the person: the words after « je m'appelle », « moi c'est », « mon nom est »…,
+# up to three, stopping at punctuation or at a word that starts the rest of the sentence.
+NAME_INTRO = re.compile(
+    r"\b(?P<intro>je\s+m['’]\s*appelle|moi\s+c['’]\s*est|je\s+me\s+nomme|"
+    r"mon\s+(?:nom|prénom|prenom|nom\s+de\s+famille)\s+(?:est|c['’]\s*est)|"
+    r"je\s+suis\s+(?:madame|monsieur|mme|mlle|m\.))\s+",
+    re.IGNORECASE,
+)
+NAME_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+NOT_A_NAME = {
+    "et", "je", "j", "mais", "donc", "car", "ou", "qui", "que", "à", "a", "au", "de", "du", "des", "la",
+    "le", "les", "en", "sur", "pour", "avec", "dans", "ai", "suis", "habite", "ans", "vous", "votre", "mon",
+    "ma", "mes", "est", "bonjour", "merci", "svp", "s'il", "j'ai", "j'habite", "jsuis", "ok",
+}  # fmt: skip
+STREET = (
+    r"(?:rue|avenue|av\.|boulevard|bd|place|allée|allee|impasse|chemin|route|quai|cours|square|"
+    r"résidence|residence|lotissement|faubourg|hameau|lieu-dit)"
+)
+# « 12 bis rue des Lilas », « 3, allée du Parc » (a number first), or « rue Victor Hugo » (a capital
+# after), up to punctuation or to « à Vierzon », « et… », which are the rest of the sentence.
+STREET_NAME = r"(?:(?!\s(?:à|a|au|aux|et|je|j['’]|pour|mais)\b)[^,.;:!?\n]){0,60}"
+ADDRESS = re.compile(
+    rf"\b\d{{1,4}}(?:\s*(?:bis|ter))?\s*,?\s+(?i:{STREET})\b{STREET_NAME}"
+    rf"|\b(?i:{STREET})\s+(?:(?i:de\s+la|de\s+l['’]|du|des|de|d['’])\s*)?[A-ZÀ-Ý]{STREET_NAME}"
+)
+
+
+def _name_length(rest: str) -> int:
+    """How many characters of ``rest`` (what follows an introduction) are the name."""
+    taken = end = 0
+    for word in NAME_WORD.finditer(rest):
+        if taken == 3 or word.group().lower() in NOT_A_NAME or rest[end : word.start()].strip():
+            break
+        taken, end = taken + 1, word.end()
+    return end
+
+
+def mask_names(text: str) -> str:
+    """« je m'appelle Marie Dupont et… » → « je m'appelle [nom] et… »."""
+    out, last = [], 0
+    for match in NAME_INTRO.finditer(text):
+        if match.start() < last:
+            continue
+        length = _name_length(text[match.end() :])
+        if length:
+            out.append(text[last : match.end()] + "[nom]")
+            last = match.end() + length
+    return "".join(out) + text[last:]
 
 
 def redact(text: str) -> str:
-    """``text`` without e-mail addresses, phone numbers or any other digit (a postal code, an age…).
+    """``text`` without e-mail addresses, phone numbers, postal addresses, the names people give
+    or any other digit (a postal code, an age…).
 
     Also well formed (``bot.text``): an export must not fail on a message stored before the
     channels cleaned them."""
     text = EMAIL.sub("[e-mail]", well_formed(text))
     text = PHONE.sub("[téléphone]", text)
-    return DIGIT.sub("#", text)
+    text = ADDRESS.sub("[adresse]", text)
+    return DIGIT.sub("#", mask_names(text))

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import json
 import logging
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -92,6 +94,58 @@ def _spacy_once() -> None:
     SpacyNLP.load_model = staticmethod(spacy_model)  # type: ignore[method-assign]
 
 
+# --- Loading a model: no training step --------------------------------------------------------
+
+
+def load_without_training_step(
+    cls: Any,
+    model_file_name: str,
+    model_data_example: Any,
+    predict_data_example: Any = None,
+    finetune_mode: bool = False,
+    *args: Any,
+    **kwargs: Any,
+) -> Any:
+    """``RasaModel.load`` that builds the weights with one eager loss computation, not ``fit``.
+
+    Rasa builds a loaded model's weights by *training* it on one example: ``fit`` traces the whole
+    training step (gradients, optimizer) as a TensorFlow graph, then the weights are overwritten
+    from the file. Computing the loss once, eagerly, builds the same layers; the optimizer's
+    state, which ``fit`` also creates, is never used to answer. Fine-tuning keeps Rasa's way.
+    """
+    if finetune_mode:
+        return _rasa_model_load[0](
+            cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs
+        )
+    import tensorflow as tf
+    from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
+    from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
+
+    model = cls(*args, **kwargs)
+    config = kwargs.get("config", {})
+    model.compile(
+        optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=config.get(RUN_EAGERLY)
+    )
+    batch_in = RasaBatchDataGenerator(model_data_example, batch_size=1)[0][0]
+    model._training = True  # as in train_step: the layers only training uses are built too
+    model.batch_loss(batch_in)
+    # The file also holds the optimizer's state, which answering never reads: not restored.
+    model.load_weights(model_file_name).expect_partial()
+    if predict_data_example:  # as Rasa does: trace the prediction now, not at the first message
+        model.run_inference(predict_data_example)
+    return model
+
+
+_rasa_model_load: list[Callable[..., Any]] = []  # Rasa's own RasaModel.load
+
+
+def _load_without_training() -> None:
+    from rasa.utils.tensorflow.models import RasaModel
+
+    _rasa_model_load[:] = [RasaModel.load.__func__]  # type: ignore[attr-defined]
+    RasaModel.load = classmethod(load_without_training_step)  # type: ignore[method-assign,assignment]
+
+
 # --- The action server down: an apology, not silence -----------------------------------------
 
 _apologized: OrderedDict[tuple[str, str | None], None] = OrderedDict()
@@ -151,6 +205,40 @@ def _resilient_remote_action() -> None:
 
     rasa_actions.RemoteAction = ResilientRemoteAction
     rasa_forms.RemoteAction = ResilientRemoteAction
+
+
+# --- Typed text that starts with « / »: plain text unless it is exactly a button's payload ----
+
+EXACT_PAYLOAD = re.compile(r"/(?P<intent>[A-Za-z0-9_]+)(?P<entities>\{.*\})?", re.DOTALL)
+
+
+def is_exact_payload(text: str, domain: Any) -> bool:
+    """``/<known intent>``, optionally followed by a JSON object whose keys are known entities."""
+    match = EXACT_PAYLOAD.fullmatch(text.strip())
+    if not match or match.group("intent") not in domain.intents:
+        return False
+    if match.group("entities") is None:
+        return True
+    try:
+        entities = json.loads(match.group("entities"))
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(entities, dict) and set(entities) <= set(domain.entities)
+
+
+def _plain_text_commands() -> None:
+    from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+    from rasa.shared.nlu.constants import TEXT
+
+    original = YAMLStoryReader.unpack_regex_message
+
+    def unpack_regex_message(message: Any, domain: Any = None, entity_extractor_name: str | None = None) -> Any:
+        text = message.get(TEXT) or ""
+        if domain is not None and text.strip().startswith("/") and not is_exact_payload(text, domain):
+            return message  # words the person typed: the NLU reads them like any other message
+        return original(message, domain, entity_extractor_name)
+
+    YAMLStoryReader.unpack_regex_message = staticmethod(unpack_regex_message)  # type: ignore[method-assign]
 
 
 # --- The server: hardening and /health, whatever credentials.yml says ------------------------
@@ -216,6 +304,14 @@ PATCHES: tuple[Patch, ...] = (
         _spacy_once,
     ),
     Patch(
+        "chargement-sans-entrainement",
+        "Pour charger un modèle, Rasa entraîne DIET et TED sur un exemple (le graphe complet "
+        "d'entraînement et l'optimiseur) avant d'écraser leurs poids : un calcul de la perte suffit "
+        "à construire les couches. Démarrage plus court, moins de mémoire.",
+        ("rasa.utils.tensorflow.models:RasaModel.load",),
+        _load_without_training,
+    ),
+    Patch(
         "excuse-serveur-actions",
         "Quand le serveur d'actions ne répond pas, Rasa se tait (délai de cinq minutes) : le bot "
         "s'excuse et donne le numéro d'Etoile Info, une fois par message, au bout de "
@@ -229,6 +325,15 @@ PATCHES: tuple[Patch, ...] = (
         "SPRO_MAX_REQUEST_BYTES (413) et répond à GET /health, quel que soit credentials.yml.",
         ("rasa.core.run:configure_app",),
         _hardened_server,
+    ),
+    Patch(
+        "texte-commencant-par-barre",
+        "Rasa lit tout message qui commence par « / » comme une commande « /intention{entités} » et, "
+        "quand ce n'en est pas une, écrit dans le journal un avertissement qui cite tout le message "
+        "(« /je m'appelle Marie Dupont, 06… ») : seul « /<intention connue> » suivi au plus d'un objet "
+        "JSON d'entités connues est une commande ; le reste est du texte pour la compréhension.",
+        ("rasa.shared.core.training_data.story_reader.yaml_story_reader:YAMLStoryReader.unpack_regex_message",),
+        _plain_text_commands,
     ),
 )
 _installed: list[str] = []

@@ -130,3 +130,15 @@ def test_directory_import_reports_every_error_and_export_round_trips(tmp_path: P
 def test_validate_passes_on_the_committed_data(tmp_path: Path) -> None:
     result = run("validate", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_sector_of_a_business_to_create_chooses_the_chamber_of_its_department(tmp_path: Path) -> None:
+    args = ("recommend", "--statut", "demandeur_emploi", "--besoin", "creation_entreprise", "--commune", "Chartres")
+    crafts = run(*args, "--secteur", "artisanat", "--json", tmp_path=tmp_path)
+    assert crafts.returncode == 0, crafts.stderr
+    payload = json.loads(crafts.stdout)
+    assert payload["door"] == "cma"
+    assert payload["structure"]["door"] == "cma" and payload["structure"]["postal_code"].startswith("28")
+    farming = json.loads(run(*args, "--secteur", "agriculture", "--json", tmp_path=tmp_path).stdout)
+    assert farming["door"] == "chambre_agriculture"
+    assert run(*args, "--secteur", "peche", tmp_path=tmp_path).returncode == 2

@@ -3,8 +3,8 @@
 - Secrets come from environment variables only. ``credentials.yml`` just names the channel, so a
   channel whose variables are unset is off: it says so at start-up and answers 503, and the plain
   ``rasa run`` starts with none of them set (Rasa's ``${VAR}`` substitution would fail instead).
-- A webhook answers at once: signature, parsing, retried message ids dropped, then the dialogue
-  runs in a background task. Meta and Twilio never wait for the bot, so they do not retry.
+- A webhook answers at once: signature, parsing, retried message ids dropped, messages sent more
+  than ``MAX_AGE_SECONDS`` ago dropped, then the dialogue runs in a background task. Meta and Twilio never wait for the bot, so they do not retry.
 - Replies leave through aiohttp with a timeout, not through the blocking clients Rasa 3.6 uses,
   which would stall every conversation of the server while one send waits.
 - Every bot message is drawn by ``bot.channels.render.<channel>``; a number typed after a
@@ -19,6 +19,7 @@ import hmac
 import json
 import logging
 import os
+import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -37,6 +38,7 @@ from bot.channels.dedup import ReceivedMessages
 from bot.channels.render import button_for_number, normalize
 from bot.nlu.guard import KEPT_CHARACTERS
 from bot.privacy import register_forget
+from bot.stores.scopes import scoped, unscoped
 from bot.text import well_formed
 from bot.wording import section
 
@@ -44,6 +46,9 @@ logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 SEND_TIMEOUT_SECONDS = 10.0
+# Meta retries a failed delivery for minutes, not hours. A signed event older than this is a
+# replay (the message-id deduplication forgets ids after 7 days), or too late to answer anyway.
+MAX_AGE_SECONDS = 3600
 GRAPH_API_DEFAULTS = {"GRAPH_API_URL": "https://graph.facebook.com", "GRAPH_API_VERSION": "v25.0"}
 
 # One answer per kind of message the bot cannot read (data/orientation/messages.yml).
@@ -61,13 +66,27 @@ class Incoming:
     """One message a person sent, as the channel understood it.
 
     ``text`` is None for what the bot cannot read; ``kind`` then says what it was (a key of
-    ``UNREADABLE``). ``message_id`` is the platform's id, used to drop retried deliveries.
+    ``UNREADABLE``). ``message_id`` is the platform's id, used to drop retried deliveries;
+    ``sent_at`` (Unix seconds) when the platform says when it was sent, to drop replays.
     """
 
     sender_id: str
     text: str | None
     kind: str = "text"
     message_id: str | None = None
+    sent_at: float | None = None
+
+    def too_old(self, now: float) -> bool:
+        return self.sent_at is not None and now - self.sent_at > MAX_AGE_SECONDS
+
+
+def unix_seconds(value: Any, per_second: int = 1) -> float | None:
+    """A platform's timestamp (a number or a string of digits; Messenger counts milliseconds)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value / per_second
+    return None
 
 
 def records(container: Any, key: str) -> list[dict[str, Any]]:
@@ -132,8 +151,10 @@ class RenderedOutput(OutputChannel):
         self.channel = channel  # the input channel: its settings and its HttpSender
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """``recipient_id`` is the conversation id (``bot.stores.scopes``); the platform gets its own."""
+        platform_id = unscoped(self.name(), recipient_id)
         for native in self.renderer.render(normalize(message)):
-            await self.send_native(recipient_id, native)
+            await self.send_native(platform_id, native)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text})
@@ -219,13 +240,20 @@ class VerifiedChannel:
 
     async def accept(self, request: Request, messages: Iterable[Incoming], on_new_message: OnNewMessage) -> None:
         """Drop the retried ids, then answer in the background: the webhook returns right away."""
-        fresh = [m for m in messages if m.message_id is None or await self._first_time(m)]
+        received, now = list(messages), time.time()
+        recent = [m for m in received if not m.too_old(now)]
+        if len(recent) < len(received):
+            logger.warning(
+                "%s: %d message(s) older than %d s dropped", self.LABEL, len(received) - len(recent), MAX_AGE_SECONDS
+            )
+        fresh = [m for m in recent if m.message_id is None or await self._first_time(m)]
         if fresh:
             self._spawn(self._deliver_all(request.app.ctx.agent, fresh, on_new_message))
 
     async def _first_time(self, message: Incoming) -> bool:
+        """Kept under the conversation id, the one the erasure forgets."""
         return await asyncio.to_thread(
-            self.received.first_time, self.name(), str(message.message_id), message.sender_id
+            self.received.first_time, self.name(), str(message.message_id), scoped(self.name(), message.sender_id)
         )
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
@@ -242,14 +270,15 @@ class VerifiedChannel:
 
     async def deliver(self, agent: Agent, message: Incoming, on_new_message: OnNewMessage) -> None:
         output = self.get_output_channel()
+        conversation_id = scoped(self.name(), message.sender_id)
         if message.text is None:
-            await output.send_response(message.sender_id, {"text": unreadable_reply(message.kind)})
+            await output.send_response(conversation_id, {"text": unreadable_reply(message.kind)})
             return
-        text = await self.choice_for_number(agent, message.sender_id, message.text, output.renderer)
+        text = await self.choice_for_number(agent, conversation_id, message.text, output.renderer)
         text = well_formed(text[:KEPT_CHARACTERS])  # the guard still answers « trop long » (bot/nlu/guard.py)
-        await on_new_message(UserMessage(text, output, message.sender_id, input_channel=self.name()))
+        await on_new_message(UserMessage(text, output, conversation_id, input_channel=self.name()))
 
-    async def choice_for_number(self, agent: Agent, sender_id: str, text: str, renderer: ModuleType) -> str:
+    async def choice_for_number(self, agent: Agent, conversation_id: str, text: str, renderer: ModuleType) -> str:
         """« 2 » after a numbered list is its second choice's payload.
 
         The list is read back from the conversation (the bot's messages since the person last
@@ -257,7 +286,7 @@ class VerifiedChannel:
         """
         if not text.strip().rstrip(".)").isdigit():
             return text
-        tracker = await agent.tracker_store.retrieve(sender_id)
+        tracker = await agent.tracker_store.retrieve(conversation_id)
         for event in reversed(tracker.events if tracker else []):
             if isinstance(event, UserUttered):
                 break

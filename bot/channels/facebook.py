@@ -11,11 +11,12 @@ event, ignores echoes, read receipts and deliveries, draws buttons and the recom
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from rasa.core.channels.facebook import FacebookInput
 
-from bot.channels.common import Incoming, MetaWebhook, RenderedOutput, records, text_field
+from bot.channels.common import Incoming, MetaWebhook, RenderedOutput, records, text_field, unix_seconds
 from bot.channels.render import messenger
 
 ENV = ("FACEBOOK_VERIFY_TOKEN", "FACEBOOK_APP_SECRET", "FACEBOOK_PAGE_ACCESS_TOKEN")
@@ -87,7 +88,7 @@ class MessengerInput(MetaWebhook, FacebookInput):
                 else:
                     incoming = None  # read receipts, deliveries, reactions…
                 if incoming:
-                    yield incoming
+                    yield replace(incoming, sent_at=unix_seconds(event.get("timestamp"), per_second=1000))
 
     def get_output_channel(self) -> MessengerOutput:
         return MessengerOutput(self)

@@ -6,9 +6,16 @@ client choose ``input_channel``, and logs the message text when a turn fails. He
 - the body must be a JSON object with ``sender`` (a short string) and ``message`` (a non-blank
   string), ``metadata`` an object when present; anything else is refused with 400 and a French
   reason, before any NLU runs;
-- ``input_channel`` is always ``rest``;
+- ``input_channel`` is always ``rest``, and the conversation is ``rest:<sender>``
+  (``bot.stores.scopes``): a REST client cannot reach a WhatsApp person's conversation by
+  sending their phone number as ``sender``;
+- ``metadata`` keeps only the widget's whitelist (``bot.channels.metadata``);
+- when ``SPRO_REST_TOKEN`` is set, a request without that token in the ``X-Spro-Token`` header
+  is refused with 403 (the production nginx closes the route otherwise: docs/deploiement.md);
 - a turn that fails inside the bot (database or Redis down) answers 503 with a French apology;
-- the access log is one JSON line with the sender's hash, sizes and timing — never the text.
+- the access log is one JSON line with the sender's keyed pseudonym (``bot.privacy.pseudonym``
+  with ``SPRO_ANALYTICS_SALT``: a plain hash of a phone number is reversed by hashing every
+  number), sizes and timing — never the text.
 
 Length: a message longer than the NLU guard's limit is answered politely by the guard
 (« message trop long »), as on the widget. Beyond ``KEPT_CHARACTERS`` it is cut to that length
@@ -19,9 +26,10 @@ this far (413, ``bot.rasa_patches``).
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 import json
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -33,19 +41,26 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.metadata import kept_metadata
 from bot.messages import TECHNICAL_ERROR
 from bot.nlu.guard import KEPT_CHARACTERS
+from bot.privacy import analytics_salt, pseudonym
+from bot.stores.scopes import scoped
 
 logger = logging.getLogger("spro.access")
 logger.setLevel(logging.INFO)  # the access log is wanted whatever Rasa's own log level
 MAX_SENDER_CHARACTERS = 128
+TOKEN_VARIABLE = "SPRO_REST_TOKEN"
+TOKEN_HEADER = "X-Spro-Token"
+# Read once: the same sender keeps the same pseudonym for the life of the process.
+ACCESS_LOG_SALT = analytics_salt()[0]
 
 
 class BadRequest(ValueError):
     """A body the channel refuses; the message is the French reason sent back."""
 
 
-def read_body(request: Request) -> tuple[str, str, dict[str, Any] | None]:
+def read_body(request: Request) -> tuple[str, str, dict[str, str]]:
     """``(sender, message, metadata)`` from a REST body, or ``BadRequest``."""
     try:
         body = request.json
@@ -70,7 +85,14 @@ def read_body(request: Request) -> tuple[str, str, dict[str, Any] | None]:
         json.dumps([sender, message, metadata], ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as error:
         raise BadRequest("Le message contient des caractères invalides (UTF-8 incomplet).") from error
-    return sender, message[:KEPT_CHARACTERS], metadata
+    return sender, message[:KEPT_CHARACTERS], kept_metadata(metadata)
+
+
+def authorised(request: Request) -> bool:
+    """True when no ``SPRO_REST_TOKEN`` is set, or the request carries it (compared in constant time)."""
+    token = os.environ.get(TOKEN_VARIABLE, "")
+    given = request.headers.get(TOKEN_HEADER) or ""
+    return not token or hmac.compare_digest(given.encode(), token.encode())
 
 
 def access_log(sender: str, status: int, characters: int, replies: int, started: float) -> None:
@@ -78,7 +100,7 @@ def access_log(sender: str, status: int, characters: int, replies: int, started:
         json.dumps(
             {
                 "event": "rest.turn",
-                "conversation": hashlib.sha256(sender.encode()).hexdigest()[:16],
+                "conversation": pseudonym(sender, ACCESS_LOG_SALT),
                 "status": status,
                 "characters": characters,
                 "replies": replies,
@@ -101,18 +123,23 @@ class StrictRestInput(RestInput):
         @blueprint.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             started = time.monotonic()
+            if not authorised(request):
+                return response.json({"error": "Accès refusé."}, status=403)
             try:
                 sender, text, metadata = read_body(request)
             except BadRequest as error:
                 return response.json({"error": str(error)}, status=400)
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel="rest", metadata=metadata))
+                await on_new_message(
+                    UserMessage(text, collector, scoped("rest", sender), input_channel="rest", metadata=metadata)
+                )
             except Exception as error:
                 logger.error(json.dumps({"event": "rest.failure", "error": type(error).__name__}))
                 access_log(sender, 503, len(text), 0, started)
                 return response.json([{"recipient_id": sender, "text": TECHNICAL_ERROR}], status=503)
             access_log(sender, 200, len(text), len(collector.messages), started)
-            return response.json(collector.messages)
+            # The client knows its conversation as ``sender``, not by its scoped id.
+            return response.json([{**message, "recipient_id": sender} for message in collector.messages])
 
         return blueprint

@@ -19,7 +19,6 @@ page the session-start message links to, so the script and the socket share one 
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -27,7 +26,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
@@ -35,10 +33,12 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.metadata import kept_metadata
 from bot.channels.privacy_page import privacy_page
 from bot.channels.render import normalize
 from bot.channels.render.web import web_event
 from bot.messages import TECHNICAL_ERROR
+from bot.stores.scopes import scoped, unscoped
 from bot.text import well_formed
 from bot.wording import say
 
@@ -47,13 +47,10 @@ logger = logging.getLogger(__name__)
 # The widget's textarea has the same limit (maxlength in bot/web/widget.js).
 MAX_MESSAGE_CHARS = 1000
 TOO_LONG = say("errors.too_long", limit=f"{MAX_MESSAGE_CHARS:,}".replace(",", "\u202f"))
-# `make run` serves its demo page of the regional site there (scripts/run.sh).
-DEFAULT_ALLOWED_ORIGINS = ("http://localhost:8080", "http://127.0.0.1:8080")
 # Ids the server generates are uuid4().hex; anything short or odd is replaced by a fresh one,
 # because the id is the only secret of a conversation (channels.md §1.2.3).
 SESSION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 TURN_COMPLETE_EVENT = "turn_complete"
-MAX_PAGE_URL_CHARS = 500
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 # URL path → (file, content type). Only these files are served: nothing else of bot/web.
@@ -66,30 +63,22 @@ ASSETS = {
 
 
 def allowed_origins(value: str | None) -> list[str]:
-    """``WEBCHAT_ALLOWED_ORIGINS``: comma-separated origins (« https://www.exemple.fr »)."""
-    if value is None or not value.strip():
-        return list(DEFAULT_ALLOWED_ORIGINS)
-    return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+    """``WEBCHAT_ALLOWED_ORIGINS``: comma-separated origins (« https://www.exemple.fr »).
 
-
-def page_url(value: Any) -> str | None:
-    """The host page's address, kept for the indicators: http(s) only, without query or fragment,
-    which may carry personal data (a search, an e-mail address in a link)."""
-    if not isinstance(value, str):
-        return None
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))[:MAX_PAGE_URL_CHARS]
+    Unset, no site may open the widget: there is no default a deployment could forget to
+    replace (``make run`` sets its demo page, scripts/run.sh; production refuses to start
+    without it, ``bot.production.settings``)."""
+    return [origin.strip().rstrip("/") for origin in (value or "").split(",") if origin.strip()]
 
 
 class WebchatOutput(SocketIOOutput):
     """Sends each bot message as one ``bot_uttered`` event built by the shared rendering layer."""
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """``recipient_id`` is the conversation id (``bot.stores.scopes``); the room is the session."""
         event = web_event(normalize(message))
         if event:
-            await self._send_message(recipient_id, event)
+            await self._send_message(unscoped("socketio", recipient_id), event)
 
 
 class WebchatBlueprint(Blueprint):
@@ -121,8 +110,13 @@ class WebchatInput(SocketIOInput):
         channel_blueprint = super().blueprint(on_new_message)
         sio = self.sio
         # Engine.IO checks the Origin header of the handshake (websocket and polling) against
-        # this list, answers 400 to others, and sends the CORS headers polling needs.
-        sio.eio.cors_allowed_origins = self.allowed_origins
+        # this list, answers 400 to others, and sends the CORS headers polling needs. An empty
+        # list would switch the check off: without origins, every origin is refused.
+        if self.allowed_origins:
+            sio.eio.cors_allowed_origins = self.allowed_origins
+        else:
+            logger.warning("webchat: WEBCHAT_ALLOWED_ORIGINS is not set, no site may open the widget")
+            sio.eio.cors_allowed_origins = lambda origin: False
 
         async def session_request(sid: str, data: Any) -> None:
             """Replaces Rasa's handler, which never awaits ``enter_room``."""
@@ -154,9 +148,11 @@ class WebchatInput(SocketIOInput):
                 if len(text) > MAX_MESSAGE_CHARS:
                     await output.send_response(sender_id, {"text": TOO_LONG})
                 else:
-                    metadata = _metadata(data.get(self.metadata_key))
+                    metadata = kept_metadata(data.get(self.metadata_key))
                     await on_new_message(
-                        UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata)
+                        UserMessage(
+                            text, output, scoped(self.name(), sender_id), input_channel=self.name(), metadata=metadata
+                        )
                     )
             except Exception:
                 # The person must not wait for an answer that will never come.
@@ -197,14 +193,3 @@ class WebchatInput(SocketIOInput):
             )
 
         return webchat
-
-
-def _metadata(raw: Any) -> dict[str, str]:
-    """Only the host page's address is kept: the rest of what a client sends is not ours to store."""
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            raw = None
-    url = page_url(raw.get("page_url")) if isinstance(raw, dict) else None
-    return {"page_url": url} if url else {}

@@ -14,7 +14,7 @@ from typing import Any
 
 from rasa.core.channels.channel import InputChannel
 
-from bot.channels.common import UNREADABLE, Incoming, MetaWebhook, RenderedOutput, records, text_field
+from bot.channels.common import UNREADABLE, Incoming, MetaWebhook, RenderedOutput, records, text_field, unix_seconds
 from bot.channels.render import whatsapp
 
 
@@ -53,11 +53,12 @@ def _incoming(message: dict[str, Any]) -> Incoming | None:
     sender_id, message_id = text_field(message, "from"), text_field(message, "id")
     if not sender_id:
         return None
+    sent_at = unix_seconds(message.get("timestamp"))  # seconds, as a string
     text = _text(message)
     if text:
-        return Incoming(sender_id, text, message_id=message_id)
+        return Incoming(sender_id, text, message_id=message_id, sent_at=sent_at)
     if message.get("type") in UNREADABLE:
-        return Incoming(sender_id, None, str(message["type"]), message_id)
+        return Incoming(sender_id, None, str(message["type"]), message_id, sent_at)
     return None  # reactions, system notices, types Meta adds later: nothing to answer
 
 

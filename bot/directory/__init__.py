@@ -10,7 +10,8 @@ from bot.directory.store import Directory, database_url, ensure_loaded
 
 @lru_cache(maxsize=4)
 def open_directory(url: str | None = None, load: bool = True) -> Directory:
-    """The directory for this process; with ``load``, an empty one is filled from the committed file."""
+    """The directory for this process; with ``load``, the committed file is loaded when that loses
+    nothing (``ensure_loaded``)."""
     directory = Directory.from_url(url)
     if load:
         ensure_loaded(directory)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from bot.directory.models import CSV_FIELDS
+from bot.spreadsheet import write_records
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _POSTAL_CODE = re.compile(r"^\d{5}$")
@@ -129,9 +130,6 @@ def row_problems(values: Mapping[str, str | None], doors: set[str], areas: set[s
 
 
 def write_csv(rows: Iterable[Mapping[str, str | None]], path: Path) -> None:
-    """The canonical form: UTF-8, the documented column order, empty cells for unknown values."""
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({f: row.get(f) or "" for f in CSV_FIELDS})
+    """The canonical form: UTF-8, the documented column order, empty cells for unknown values
+    (``bot.spreadsheet``: no cell runs as a formula)."""
+    write_records(path, CSV_FIELDS, rows)

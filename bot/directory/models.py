@@ -70,3 +70,17 @@ class StructureRow(Base):
     contact_updated_at = Column(String(10))
     # The day an editor last confirmed the structure by hand (studio « vérifié aujourd'hui »).
     checked_at = Column(String(10))
+
+
+class ShippedLoadRow(Base):
+    """The committed file that ``make setup`` last loaded, and a digest of the rows as it left them.
+
+    A newer committed file then replaces a directory that nobody has edited since (an upgrade),
+    never one that editors changed in the studio or by an import.
+    """
+
+    __tablename__ = "directory_shipped_load"
+
+    id = Column(Integer, primary_key=True)
+    file_sha256 = Column(String(64), nullable=False)
+    rows_sha256 = Column(String(64), nullable=False)

@@ -6,6 +6,8 @@ supports, so that the module survives Rasa's eventual upgrade.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections import Counter
 from collections.abc import Mapping
@@ -18,12 +20,12 @@ from sqlalchemy.orm import Session
 
 from bot.directory.csvio import InvalidDirectoryFile, parse_csv, row_problems, write_csv
 from bot.directory.lookup import Locator, read_service_areas
-from bot.directory.models import CSV_FIELDS, Base, StructureRow, TerritoryRow
+from bot.directory.models import CSV_FIELDS, Base, ShippedLoadRow, StructureRow, TerritoryRow
 from bot.geo.data import REGION_DEPARTMENTS, read_territories
 from bot.geo.territories import Territory
 from bot.orientation.model import Place, Structure
 from bot.orientation.vocabulary import vocabulary
-from bot.paths import DATA_DIR, VAR_DIR
+from bot.paths import DATA_DIR, VAR_DIR, private_sqlite
 
 STRUCTURES_FILE = DATA_DIR / "directory" / "structures.csv"
 REGION = "region"
@@ -34,8 +36,7 @@ def database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
         return url.replace("postgres://", "postgresql://", 1)
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{VAR_DIR / 'spro.db'}"
+    return private_sqlite(VAR_DIR / "spro.db")
 
 
 class Directory:
@@ -72,6 +73,14 @@ class Directory:
                     connection.execute(
                         text(f"ALTER TABLE {StructureRow.__tablename__} ADD COLUMN {column.name} {kind}")
                     )
+
+    def rows_digest(self) -> str:
+        """A digest of every structure as stored: it changes with any edit."""
+        columns = [c.name for c in StructureRow.__table__.columns]
+        with Session(self.engine) as session:
+            rows = session.scalars(select(StructureRow).order_by(StructureRow.position, StructureRow.id)).all()
+            values = [[getattr(row, c) for c in columns] for row in rows]
+        return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
 
     def is_empty(self) -> bool:
         with Session(self.engine) as session:
@@ -193,14 +202,25 @@ def _structure(row: Mapping[str, str | None]) -> Structure:
     )
 
 
-def ensure_loaded(directory: Directory, path: Path = STRUCTURES_FILE) -> bool:
-    """Create the schema and load the committed file into an empty directory (``make setup``).
+def ensure_loaded(directory: Directory, path: Path = STRUCTURES_FILE) -> str:
+    """Create the schema and load the committed file when that loses nothing (``make setup``).
 
-    A directory that already holds structures is left alone: editors may have imported the real,
-    current one, and setup must never overwrite it.
+    Returns ``loaded`` (an empty directory, or one nobody edited since the previous committed file
+    was loaded: an upgrade), ``current`` (nothing to do) or ``edited`` (the committed file changed
+    but editors changed the directory since: it is left alone, and ``directory init`` says how
+    to load the new file on purpose).
     """
     directory.create_schema()
-    if directory.is_empty():
-        directory.import_csv(path)
-        return True
-    return False
+    file_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    with Session(directory.engine) as session:
+        last = session.get(ShippedLoadRow, 1)
+        last_load = (last.file_sha256, last.rows_sha256) if last else None
+    if not directory.is_empty():
+        if last_load is not None and last_load[0] == file_sha:
+            return "current"
+        if last_load is None or last_load[1] != directory.rows_digest():
+            return "edited"
+    directory.import_csv(path)
+    with Session(directory.engine) as session, session.begin():
+        session.merge(ShippedLoadRow(id=1, file_sha256=file_sha, rows_sha256=directory.rows_digest()))
+    return "loaded"

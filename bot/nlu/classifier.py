@@ -34,49 +34,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bot.geo.normalize import strip_accents
+from bot.nlu.text import spell_out
 
 logger = logging.getLogger(__name__)
 
-# SMS spellings of frequent words, spelt out so that « jveux » and « je veux » meet.
-_SMS = {
-    "jveux": "je veux",
-    "jvoudrais": "je voudrais",
-    "jpeux": "je peux",
-    "jsais": "je sais",
-    "jsp": "je sais pas",
-    "chui": "je suis",
-    "chuis": "je suis",
-    "jsuis": "je suis",
-    "jsui": "je suis",
-    "jcherche": "je cherche",
-    "jfais": "je fais",
-    "jme": "je me",
-    "jai": "j ai",
-    "g": "j ai",
-    "c": "c est",
-    "ya": "il y a",
-    "pr": "pour",
-    "ds": "dans",
-    "tjrs": "toujours",
-    "bcp": "beaucoup",
-    "pk": "pourquoi",
-    "pq": "pourquoi",
-    "qd": "quand",
-    "ke": "que",
-    "koi": "quoi",
-    "kel": "quel",
-    "kelle": "quelle",
-    "ki": "qui",
-    "tt": "tout",
-    "slt": "salut",
-    "bjr": "bonjour",
-    "bsr": "bonsoir",
-    "mrc": "merci",
-    "mci": "merci",
-    "dsl": "desole",
-    "stp": "s il te plait",
-    "svp": "s il vous plait",
-}
 _ELISION = re.compile(r"\b(j|l|d|qu|n|s|c|m|t)['’]")
 _WORD = re.compile(r"\w+")
 # The only type in a saved model that skops does not trust by default: the IDF diagonal.
@@ -86,7 +47,7 @@ _TRUSTED_TYPES = {"scipy.sparse._csr.csr_matrix"}
 def plain(text: str) -> str:
     """The text the classifier reads: lower case, no accent, elisions and SMS spellings spelt out."""
     folded = _ELISION.sub(r"\1e ", strip_accents(text.lower()))
-    return " ".join(_SMS.get(word, word) for word in _WORD.findall(folded))
+    return spell_out(_WORD.findall(folded))
 
 
 def meaning(doc: Any) -> np.ndarray:

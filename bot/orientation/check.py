@@ -1,8 +1,8 @@
 """Proof that the rules file is complete and has no dead rule (``make validate``, the tests).
 
 The fact space is small enough to enumerate: every situation × need, with representative ages
-(each side of every age bound in the file), both flags, each contract, and « declined » for
-every askable fact. Every point must reach a rule, and every rule must win somewhere.
+(each side of every age bound in the file), both flags (« unsaid » too for the one the rules may ask), each contract and sector,
+and « declined » for every askable fact. Every point must reach a rule, and every rule must win somewhere.
 """
 
 from __future__ import annotations
@@ -58,22 +58,24 @@ def representative_ages(rules: RuleSet) -> list[int]:
 
 def grid(rules: RuleSet, vocabulary: Vocabulary) -> Iterator[tuple[Profile, str]]:
     ages: list[int | None] = [None, *representative_ages(rules)]
-    for statut, besoin, age, handicap, cadre, contrat in itertools.product(
+    for statut, besoin, age, handicap, cadre, contrat, secteur in itertools.product(
         [None, *vocabulary.statuts],
         list(vocabulary.besoins),
         ages,
-        (False, True),
-        (False, True),
+        (False, True),  # an unsaid disability is « no »: never asked
+        (None, False, True),
         [None, *vocabulary.contrats],
+        [None, *vocabulary.secteurs],
     ):
-        yield Profile(statut=statut, age=age, handicap=handicap, cadre=cadre, contrat=contrat), besoin
+        profile = Profile(statut=statut, age=age, handicap=handicap, cadre=cadre, contrat=contrat, secteur=secteur)
+        yield profile, besoin
 
 
 def check_rules(rules: RuleSet, vocabulary: Vocabulary) -> CheckReport:
     report = CheckReport()
     for profile, besoin in grid(rules, vocabulary):
         report.points += 1
-        declined = [f for f in ("statut", "age", "contrat") if getattr(profile, f) is None]
+        declined = [f for f in ("statut", "age", "contrat", "secteur", "cadre") if getattr(profile, f) is None]
         decision = decide(rules, profile, besoin, declined)
         if decision.rule is None:
             report.unresolved.append(f"{besoin} / {profile}")

@@ -7,12 +7,12 @@ and the tests, each with the directory it has.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 from bot.orientation.model import Alternative, Place, Profile, Recommendation, Structure
-from bot.orientation.rules import ASKABLE, Rule, RuleSet, Tri, load_rules, matching_alternatives
+from bot.orientation.rules import ASKABLE, FLAGS, Rule, RuleSet, Tri, load_rules, matching_alternatives
 from bot.orientation.vocabulary import vocabulary
 from bot.paths import DATA_DIR
 
@@ -30,13 +30,22 @@ class Decision:
     missing: tuple[str, ...] = ()
 
 
-def _facts(profile: Profile, besoin: str | None) -> dict[str, Any]:
-    return {**asdict(profile), "besoin": besoin}
+def _facts(rules: RuleSet, profile: Profile, besoin: str | None, declined: frozenset[str]) -> dict[str, Any]:
+    """The profile as the conditions read it: an unsaid flag is « no », unless the rules ask it here."""
+    facts = {**asdict(profile), "besoin": besoin}
+    for flag in FLAGS:
+        asked = flag in rules.ask_flags and flag not in declined
+        if facts[flag] is None and not (
+            asked and all(c.evaluate(facts, declined) is Tri.TRUE for c in rules.ask_flags[flag])
+        ):
+            facts[flag] = False
+    return facts
 
 
 def decide(rules: RuleSet, profile: Profile, besoin: str | None, declined: Iterable[str] = ()) -> Decision:
     """First rule that holds; stop at the first one that depends on a fact not known yet."""
-    facts, declined = _facts(profile, besoin), frozenset(declined)
+    declined = frozenset(declined)
+    facts = _facts(rules, profile, besoin, declined)
     for rule in rules.rules:
         result, unknown = rule.evaluate(facts, declined)
         if result is Tri.TRUE:
@@ -63,8 +72,9 @@ def recommend(
     lookup: Lookup,
 ) -> Recommendation:
     """The recommendation for what is known: every fact still missing counts as declined."""
-    facts = _facts(profile, besoin)
-    declined = frozenset(f for f in ASKABLE if facts.get(f) is None)
+    given = {**asdict(profile), "besoin": besoin}
+    declined = frozenset(f for f in ASKABLE if given[f] is None)
+    facts = _facts(rules, profile, besoin, declined)
     rule = decide(rules, profile, besoin, declined).rule
     if rule is None:
         raise LookupError(f"aucune règle ne s'applique à {facts!r}")  # the rules check forbids this
@@ -82,11 +92,25 @@ def recommend(
         reason=rule.reason,
         next_steps=steps,
         alternatives=tuple(
-            Alternative(a.door, a.reason, None if a.door in rules.outside_directory else lookup(a.door, place))
-            for a in matching_alternatives(rule, facts, declined)
+            Alternative(door, reason, None if door in rules.outside_directory else lookup(door, place))
+            for door, reason in _alternatives(rules, rule, profile, besoin, facts, declined)
         ),
         rule=rule.id,
     )
+
+
+def _alternatives(
+    rules: RuleSet, rule: Rule, profile: Profile, besoin: str, facts: dict[str, Any], declined: frozenset[str]
+) -> list[tuple[str, str]]:
+    """The (door, reason) of the rule's alternatives that apply; and, when nobody said whether there
+    is a disability (the bot never asks), the door a person with an RQTH would be sent to, said for whom."""
+    found = [(a.door, a.reason) for a in matching_alternatives(rule, facts, declined)]
+    if profile.handicap is None and rules.handicap_unknown:
+        with_rqth = decide(rules, replace(profile, handicap=True), besoin, declined).rule
+        door = with_rqth.door if with_rqth else None
+        if door in rules.handicap_unknown and door != rule.door and all(d != door for d, _ in found):
+            found.append((door, rules.handicap_unknown[door]))
+    return found
 
 
 @lru_cache(maxsize=1)

@@ -9,12 +9,13 @@ so one list of synonyms serves both the model and the validation.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bot.geo.normalize import normalize
+from bot.geo.normalize import normalize as _normalize
+from bot.nlu.text import normalise, spell_out
 from bot.orientation.vocabulary import vocabulary
 from bot.paths import DATA_DIR
 from bot.yamlio import read_yaml
@@ -56,7 +57,16 @@ _TENS = {
     "huitante": 80,
     "nonante": 90,
 }
+# Every word of a number written out, longest first (a regular expression tries them in order).
+NUMBER_WORDS = tuple(sorted({*_UNITS, *_TENS}, key=len, reverse=True))
 _DIGITS = re.compile(r"(?<!\d)(\d{1,3})(?!\d)")
+
+
+def normalize(text: str) -> str:
+    """The comparison key of a phrase: one written form (bot.nlu.text, as the model reads it), then
+    lower case without accents or punctuation (« la V.A.E. » and « la vae » meet), SMS spellings
+    spelt out (« jsui pa o lycee » → « je suis pas au lycee »)."""
+    return spell_out(_normalize(normalise(text)).split())
 
 
 def _number_runs(words: list[str]) -> list[int]:
@@ -93,8 +103,13 @@ def parse_age(value: Any) -> int | None:
 def _phrases() -> dict[str, dict[str, str]]:
     """fact → {normalised phrase: identifier}, from the vocabulary and the NLU synonyms."""
     vocab = vocabulary()
-    tables: dict[str, dict[str, str]] = {"statut": {}, "contrat": {}, "besoin": {}}
-    for fact, entries in (("statut", vocab.statuts), ("contrat", vocab.contrats), ("besoin", vocab.besoins)):
+    tables: dict[str, dict[str, str]] = {"statut": {}, "contrat": {}, "besoin": {}, "secteur": {}}
+    for fact, entries in (
+        ("statut", vocab.statuts),
+        ("contrat", vocab.contrats),
+        ("besoin", vocab.besoins),
+        ("secteur", vocab.secteurs),
+    ):
         for ident, labels in entries.items():
             for phrase in (
                 ident,
@@ -125,11 +140,15 @@ def _synonym_lists(path: Path) -> Iterable[tuple[str, list[str]]]:
     ]
 
 
-def parse_choice(fact: str, value: Any) -> str | None:
-    """The identifier of ``fact`` (statut, contrat, besoin) that ``value`` names, or None.
+# Given the words before a phrase, whether that occurrence does not count (« je cherche un CDI »).
+Unless = Callable[[Sequence[str]], bool]
+
+
+def parse_choice(fact: str, value: Any, unless: Unless | None = None) -> str | None:
+    """The identifier of ``fact`` (statut, contrat, besoin, secteur) that ``value`` names, or None.
 
     An exact phrase wins; otherwise the longest known phrase found inside the text
-    (« je suis en CDD depuis mars » → cdd).
+    (« je suis en CDD depuis mars » → cdd), leaving out the occurrences ``unless`` rejects.
     """
     if value is None or isinstance(value, bool):
         return None
@@ -138,7 +157,7 @@ def parse_choice(fact: str, value: Any) -> str | None:
     if text in table:
         return table[text]
     padded = f" {text} "
-    found = [(len(phrase), ident) for phrase, ident in table.items() if phrase and _affirmed(phrase, padded)]
+    found = [(len(phrase), ident) for phrase, ident in table.items() if phrase and affirmed(phrase, padded, unless)]
     if not found:
         return None
     longest = max(found)[0]
@@ -146,8 +165,9 @@ def parse_choice(fact: str, value: Any) -> str | None:
     return best.pop() if len(best) == 1 else None
 
 
-def _affirmed(phrase: str, padded: str) -> bool:
-    """``phrase`` occurs in ``padded`` at least once without a negation just before or after it.
+def affirmed(phrase: str, padded: str, unless: Unless | None = None) -> bool:
+    """``phrase`` occurs in ``padded`` at least once without a negation just before or after it
+    (and, given ``unless``, without the words before it that ``unless`` rejects).
 
     « je suis plus au lycée » (no longer), « je suis pas salarié », « je bosse plus »: naming a
     situation to deny it must not put the person in it — a dropout was sent to the CIO for
@@ -157,6 +177,9 @@ def _affirmed(phrase: str, padded: str) -> bool:
     start = padded.find(needle)
     while start != -1:
         before = padded[:start].split()
+        if unless is not None and unless(before):
+            start = padded.find(needle, start + 1)
+            continue
         while before and before[-1] in _LINKS:  # « plus en CDD », « pas au lycée »
             before.pop()
         after = padded[start + len(needle) :].split()[:1]  # « je bosse plus »

@@ -15,6 +15,7 @@ class Profile:
     handicap: bool | None = None
     cadre: bool | None = None
     contrat: str | None = None
+    secteur: str | None = None  # of a business to create
 
 
 @dataclass(frozen=True)

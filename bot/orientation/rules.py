@@ -9,7 +9,7 @@ say ``unknown`` for it can match — so the bot still recommends something sensi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -20,11 +20,12 @@ from bot.yamlio import read_yaml
 
 UNKNOWN = "unknown"
 # Facts the bot may ask about, in the order it asks them.
-ASKABLE = ("besoin", "statut", "age", "contrat")
-# Facts people volunteer; when they say nothing, the answer is « no » (nobody is asked about a
-# disability or a managerial status just to be routed).
+ASKABLE = ("besoin", "statut", "age", "contrat", "secteur", "cadre")
+# Yes/no facts. Unsaid, they count as « no » — except where the rules file's « ask » says the
+# answer changes the door (a salaried cadre goes to the Apec): there the bot asks. Nobody is
+# ever asked about a disability.
 FLAGS = ("handicap", "cadre")
-FACTS = ASKABLE + FLAGS
+FACTS = (*ASKABLE, "handicap")
 # The CEP levels in force since 1 January 2020 (arrêté du 29 mars 2019): accueil, accompagnement.
 CEP_LEVELS = (1, 2)
 
@@ -61,9 +62,7 @@ class Condition:
     def evaluate(self, facts: Mapping[str, Any], declined: frozenset[str]) -> Tri:
         value = facts.get(self.fact)
         if value is None:
-            if self.fact in FLAGS:
-                value = False
-            elif self.fact in declined:
+            if self.fact in declined:
                 value = UNKNOWN
             else:
                 return Tri.UNKNOWN
@@ -108,6 +107,11 @@ class RuleSet:
     no_structure_steps: tuple[str, ...]
     no_contact_steps: tuple[str, ...] = ()
     outside_directory: frozenset[str] = frozenset()
+    # flag → the conditions under which the bot asks it rather than taking « no » (« ask »).
+    ask_flags: Mapping[str, tuple[Condition, ...]] = field(default_factory=dict)
+    # door → why it is named when the person has not said whether they have a disability and the
+    # rules would send a person with an RQTH there (« if_handicap_unknown »).
+    handicap_unknown: Mapping[str, str] = field(default_factory=dict)
 
     def cep_level(self, rule: Rule, besoin: str, statut: str | None) -> int | None:
         """1 or 2 at a CEP operator's door, ``None`` elsewhere and for pupils and students."""
@@ -214,6 +218,12 @@ def parse_rules(document: Mapping[str, Any], vocabulary: Vocabulary) -> RuleSet:
                 cep_level=cep,
             )
         )
+    ask = document.get("ask") or {}
+    if not isinstance(ask, dict) or set(ask) - {"cadre"}:
+        raise RulesError("ask : seul « cadre » peut être demandé (jamais le handicap)")
+    unknown_handicap = document.get("if_handicap_unknown") or {}
+    if not isinstance(unknown_handicap, dict):
+        raise RulesError("if_handicap_unknown : une liste « porte: phrase »")
     cep = document.get("cep") or {}
     by_need = cep.get("by_need") or {}
     wrong = sorted(need for need, level in by_need.items() if level not in (None, *CEP_LEVELS))
@@ -232,6 +242,11 @@ def parse_rules(document: Mapping[str, Any], vocabulary: Vocabulary) -> RuleSet:
         outside_directory=frozenset(
             _door(d, vocabulary, "doors_outside_directory") for d in document.get("doors_outside_directory") or ()
         ),
+        ask_flags={flag: _conditions(when, vocabulary, f"ask, {flag}") for flag, when in ask.items()},
+        handicap_unknown={
+            _door(door, vocabulary, "if_handicap_unknown"): _text(reason, f"if_handicap_unknown, {door}")
+            for door, reason in unknown_handicap.items()
+        },
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,10 +21,13 @@ class Vocabulary:
     contrats: dict[str, dict[str, str]]
     cep_levels: dict[int, str]
     intents: dict[str, str]
+    # The sector of a business to create: it decides the chamber (crafts → CMA…).
+    secteurs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def values(self, fact: str) -> set[str]:
         """The identifiers a fact may take (``statut`` → the eight situations…)."""
-        return set({"statut": self.statuts, "besoin": self.besoins, "contrat": self.contrats}[fact])
+        tables = {"statut": self.statuts, "besoin": self.besoins, "contrat": self.contrats, "secteur": self.secteurs}
+        return set(tables[fact])
 
     def door_label(self, door: str) -> str:
         return self.doors[door]["label"]
@@ -48,6 +51,7 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         contrats=raw["contrats"],
         cep_levels={int(k): v for k, v in raw["cep_levels"].items()},
         intents=raw.get("intents") or {},
+        secteurs=raw.get("secteurs") or {},
     )
 
 

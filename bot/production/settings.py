@@ -33,6 +33,7 @@ class Settings:
     action_timeout_seconds: float = DEFAULT_ACTION_TIMEOUT_SECONDS
     interface: str = "127.0.0.1"
     actions_interface: str = "127.0.0.1"
+    webchat_origins: list[str] = field(default_factory=list)
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -46,6 +47,7 @@ class Settings:
             action_timeout_seconds=float(os.environ.get("SPRO_ACTION_TIMEOUT_SECONDS", DEFAULT_ACTION_TIMEOUT_SECONDS)),
             interface=os.environ.get("SPRO_INTERFACE", "127.0.0.1"),
             actions_interface=os.environ.get("SPRO_ACTIONS_INTERFACE", "127.0.0.1"),
+            webchat_origins=_list("WEBCHAT_ALLOWED_ORIGINS"),
         )
 
     @property
@@ -64,6 +66,11 @@ class Settings:
             found.append(
                 "SPRO_REDIS_URL est défini mais SPRO_CONVERSATIONS_URL ne désigne pas une base PostgreSQL : "
                 "plusieurs réplicas ne peuvent pas partager un fichier SQLite."
+            )
+        if not self.webchat_origins:
+            found.append(
+                "WEBCHAT_ALLOWED_ORIGINS n'est pas défini : indiquez les sites qui intègrent le widget "
+                "(https://www.exemple.fr), séparés par des virgules."
             )
         if self.max_request_bytes < 100_000:
             found.append(

@@ -8,7 +8,6 @@ captions and header cells on every table, a text alternative on every chart, con
 from __future__ import annotations
 
 import base64
-import csv
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from bot.report.charts import Chart
 from bot.report.conversations import Conversation
 from bot.report.indicators import Indicators
 from bot.report.tables import Table
+from bot.spreadsheet import write_rows
 
 TEMPLATES = Path(__file__).parent / "templates"
 HTML_FILE = "rapport.html"
@@ -114,11 +114,9 @@ def build_sections(ind: Indicators) -> list[Section]:
 
 
 def write_csv(path: Path, columns: list[str], rows: list[list[tables.Cell]]) -> None:
-    """Semicolon-separated UTF-8 with a byte-order mark: what a French spreadsheet opens as is."""
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, delimiter=";")
-        writer.writerow(columns)
-        writer.writerows(rows)
+    """Semicolon-separated UTF-8 with a byte-order mark: what a French spreadsheet opens as is.
+    Through ``bot.spreadsheet``: a message typed to the bot must not run as a formula there."""
+    write_rows(path, columns, rows, delimiter=";", bom=True)
 
 
 def conversation_rows(conversations: list[Conversation]) -> list[list[tables.Cell]]:

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine, inspect
 from sqlalchemy.engine import Engine
 
-from bot.paths import VAR_DIR
+from bot.paths import VAR_DIR, private_sqlite
 
 URL_VARIABLE = "SPRO_CONVERSATIONS_URL"
 SESSION_START_ACTION = "action_session_start"
@@ -44,8 +44,7 @@ def conversations_url() -> str:
     url = os.environ.get(URL_VARIABLE)
     if url:
         return url.replace("postgres://", "postgresql://", 1)
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{VAR_DIR / 'conversations.db'}"
+    return private_sqlite(VAR_DIR / "conversations.db")
 
 
 def open_store(url: str | None = None) -> Engine:

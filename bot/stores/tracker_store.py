@@ -5,10 +5,13 @@ what ``endpoints.yml`` says (``url``, or ``dialect`` and ``db``), else the SQLit
 ``var/conversations.db`` — the same database ``python -m bot report`` and ``purge`` read
 (``bot.stores.events``).
 
-Erasure: when a conversation's new events contain ``action_delete_data`` (the person asked for it
-and confirmed), every stored event of that sender is deleted instead of being saved, and every
+Erasure: when a conversation's new events contain ``bot.privacy.erasure_event()`` (the person asked
+for it and confirmed), every stored event of that sender is deleted instead of being saved, and every
 store registered with ``bot.privacy.register_forget`` forgets the sender too; the next message
 starts a fresh conversation.
+
+Conversations stored before the ids were scoped by channel (``bot.stores.scopes``) are renamed
+when the store opens; that is idempotent, so every replica may do it at each start.
 
 Database errors never quote the stored values (``hide_parameters``): a failed insert would
 otherwise print the person's message in the logs.
@@ -23,15 +26,15 @@ from typing import Any
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, Event
+from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import sessionmaker
 
-from bot.privacy import forget_everywhere
+from bot.privacy import forget_everywhere, requests_erasure
 from bot.stores.events import URL_VARIABLE, conversations_url
+from bot.stores.scopes import migrate
 
 logger = logging.getLogger(__name__)
-ERASURE_ACTION = "action_delete_data"
 
 
 class PrivacySQLTrackerStore(SQLTrackerStore):
@@ -46,9 +49,10 @@ class PrivacySQLTrackerStore(SQLTrackerStore):
         # pool_pre_ping: after a database restart, pooled connections are dead; test each before use.
         self.engine = sa.create_engine(url, hide_parameters=True, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sessionmaker(bind=self.engine)
+        migrate(self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        if any(isinstance(e, ActionExecuted) and e.action_name == ERASURE_ACTION for e in self._unsaved(tracker)):
+        if any(requests_erasure(event) for event in self._unsaved(tracker)):
             await self.erase(tracker.sender_id)
             return
         await super().save(tracker)

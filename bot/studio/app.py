@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
 from sqlalchemy.engine import Engine
 
-from bot.studio import checks, history, inbox, publish, security
+from bot.studio import checks, history, inbox, publish, security, throttle
 from bot.studio.accounts import authenticate
 from bot.studio.db import open_db
 from bot.studio.project import Project, annotate, annotations, plain_text
@@ -23,6 +23,10 @@ from bot.studio.training import STEPS, Trainer
 HERE = Path(__file__).parent
 PUBLIC = ("/connexion", "/static/")
 FAILED_LOGIN_DELAY = 1.0
+# Editing forms stay far below this; larger bodies are refused (413) before they are read.
+MAX_BODY_BYTES = 512 * 1024
+# The login form (the only body read without a session) is a few hundred bytes.
+MAX_PUBLIC_BODY_BYTES = 8 * 1024
 MESSAGES = {
     "examples": "Les exemples sont enregistrés. Entraînez un nouveau modèle pour que le bot les apprenne.",
     "answer": "La réponse est enregistrée. Entraînez et publiez un modèle pour que le bot l'utilise.",
@@ -47,6 +51,7 @@ class Studio:
     server: RasaServer
     margin: float = DEFAULT_MARGIN
     inbox_threshold: float = inbox.LOW_CONFIDENCE
+    throttle: throttle.LoginThrottle = field(default_factory=throttle.LoginThrottle)
 
 
 STUDIO = web.AppKey("studio", Studio)
@@ -85,21 +90,31 @@ def see_other(location: str) -> web.HTTPSeeOther:
 
 @web.middleware
 async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
-    """Log-in required, CSRF token and same-site origin on every POST, strict security headers."""
+    """Log-in required, CSRF token and same-site origin on every POST, strict security headers.
+
+    The session is checked before any body is read: without one, only the login form's body is
+    parsed, and only when it is small. Compressed bodies are refused (415), whatever the size they
+    claim: aiohttp would inflate them in memory (issue 14 measured 56 → 179 MB for a 61 KB gzip).
+    """
     studio = request.app[STUDIO]
     public = request.path.startswith(PUBLIC)
     session = security.current_session(studio.db, request)
     request["session"] = session
+    if not public and session is None:
+        if request.method == "GET":
+            raise see_other("/connexion")
+        return _headers(refuse(request, "Connectez-vous pour continuer.", status=401))
     if request.method == "POST":
+        if request.headers.get("Content-Encoding", "identity").strip().lower() != "identity":
+            return _headers(refuse(request, "Les envois compressés ne sont pas acceptés.", status=415))
+        limit = MAX_BODY_BYTES if session else MAX_PUBLIC_BODY_BYTES
+        if request.content_length is None or request.content_length > limit:
+            return _headers(refuse(request, "Cet envoi est trop volumineux.", status=413))
         form = await request.post()
         expected = session.csrf if session else request.cookies.get(security.LOGIN_COOKIE)
         if not security.same_site(request) or not security.csrf_ok(expected, str(form.get("csrf", ""))):
             response = refuse(request, "Cette demande ne vient pas d'une page du studio : elle est refusée.")
             return _headers(response)
-    if not public and session is None:
-        if request.method == "GET":
-            raise see_other("/connexion")
-        return _headers(refuse(request, "Connectez-vous pour continuer.", status=401))
     response = await handler(request)
     return _headers(response)
 
@@ -120,10 +135,10 @@ def _headers(response: web.StreamResponse) -> web.StreamResponse:
 # -- log in / out ---------------------------------------------------------------------------
 
 
-async def login_page(request: web.Request, error: str = "", login: str = "") -> web.Response:
+async def login_page(request: web.Request, error: str = "", login: str = "", status: int = 401) -> web.Response:
     token = request.cookies.get(security.LOGIN_COOKIE) or secrets.token_urlsafe(32)
     request["login_csrf"] = token
-    response = render(request, "connexion.html", status=401 if error else 200, error=error, login=login)
+    response = render(request, "connexion.html", status=status if error else 200, error=error, login=login)
     security.set_cookie(request, response, security.LOGIN_COOKIE, token, max_age=3600)
     return response
 
@@ -132,15 +147,37 @@ async def login(request: web.Request) -> web.StreamResponse:
     studio = request.app[STUDIO]
     form = await request.post()
     name, password = str(form.get("login", "")), str(form.get("password", ""))
-    user = await asyncio.to_thread(authenticate, studio.db, name, password)
+    key, address = name.strip().lower(), request.remote or ""
+    refused = _throttled(studio, key, address)
+    if refused:
+        return await login_page(request, refused, name, status=429)
+    async with throttle.hashing:
+        # Checked again: attempts queued behind a flood must not all get their password checked.
+        refused = _throttled(studio, key, address)
+        if refused:
+            return await login_page(request, refused, name, status=429)
+        user = await asyncio.to_thread(authenticate, studio.db, name, password)
     if user is None:
+        studio.throttle.failed(key, address)
         await asyncio.sleep(FAILED_LOGIN_DELAY)  # slows password guessing down
         return await login_page(request, "Identifiant ou mot de passe incorrect.", name)
+    studio.throttle.succeeded(key)
     token, _csrf = security.open_session(studio.db, user)
     response = see_other("/")
     security.set_cookie(request, response, security.COOKIE, token, max_age=security.SESSION_SECONDS)
     response.del_cookie(security.LOGIN_COOKIE, path="/")
     raise response
+
+
+def _throttled(studio: Studio, login: str, address: str) -> str:
+    """Why this attempt is refused without checking the password (``bot.studio.throttle``), or ""."""
+    wait = studio.throttle.wait_seconds(login, address)
+    if wait <= 0:
+        return ""
+    if studio.throttle.locked(login, address):
+        minutes = throttle.LOCKOUT_SECONDS // 60
+        return f"Trop d'essais : la connexion est bloquée pendant {minutes} minutes. Réessayez plus tard."
+    return f"Trop d'essais : attendez {throttle.rounded_up(wait)} secondes avant de réessayer."
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
@@ -218,16 +255,23 @@ async def save_examples(request: web.Request) -> web.StreamResponse:
 
 
 async def annotate_example(request: web.Request) -> web.StreamResponse:
+    """Through the same checks as editing: an annotation must leave a file Rasa can read."""
     studio, name, context, form = await _editing(request)
     examples = list(context["intent"].examples)
     try:
         index = int(str(form.get("example", "")))
+        if not 0 <= index < len(examples):
+            raise ValueError("choisissez un exemple de la liste")
         entity = str(form.get("entity", ""))
         if entity not in context["entities"]:
             raise ValueError("choisissez une entité")
         examples[index] = annotate(examples[index], str(form.get("fragment", "")), entity, str(form.get("value", "")))
     except (ValueError, IndexError) as exc:
         context["problems"] = [checks.Problem("bad_fragment", "fragment", str(exc).capitalize() + ".")]
+        return render(request, "intention.html", status=422, **context)
+    problems = [p for p in checks.check_examples(studio.project, name, examples, field="fragment") if p.blocking]
+    if problems:
+        context["problems"] = problems
         return render(request, "intention.html", status=422, **context)
     path = studio.project.set_examples(name, examples)
     detail = f"{name} : annotation « {form.get('fragment')} » ({form.get('entity')})"
@@ -301,23 +345,30 @@ async def inbox_decide(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound(text="Message inconnu ou déjà traité")
     if form.get("action") == "dismiss":
         inbox.decide(studio.db, event_id, "dismissed", user.login)
-        history.record(studio.db, user, "boîte", f"message écarté : « {message.text} »", studio.project.root, [])
+        # The message's text stays out of the history and of git (issue 14): its number only.
+        history.record(studio.db, user, "boîte", f"message n° {event_id} écarté", studio.project.root, [])
         raise see_other("/boite?ok=dismissed")
     intent = str(form.get("intent", ""))
     intents = studio.project.intents()
     if intent not in intents:
         return await _inbox(request, studio, "Choisissez une intention existante.", status=422)
+    # One message is one example: line breaks and runs of spaces collapse before the duplicate check.
+    text = " ".join(message.text.split())
     problems = [
         p
-        for p in checks.check_examples(studio.project, intent, [message.text])
+        for p in checks.check_examples(studio.project, intent, [text])
         if p.blocking and p.code != checks.TOO_FEW_EXAMPLES
     ]
     if problems:
         return await _inbox(request, studio, f"Rien n'a été enregistré : {problems[0].message}", status=422)
+    if form.get("confirm") != "oui":
+        # The editor sees exactly what will be kept (redacted) before it becomes an example.
+        return render(request, "confirmer.html", event_id=event_id, intent=intent, text=text)
     # split_lines drops a message the intent already has (same words): it is then only marked.
-    path = studio.project.set_examples(intent, checks.split_lines("\n".join([*intents[intent].examples, message.text])))
+    path = studio.project.set_examples(intent, checks.split_lines("\n".join([*intents[intent].examples, text])))
     inbox.decide(studio.db, event_id, "assigned", user.login, intent)
-    history.record(studio.db, user, "boîte", f"« {message.text} » ajouté à {intent}", studio.project.root, [path])
+    detail = f"message n° {event_id} ajouté à {intent}"
+    history.record(studio.db, user, "boîte", detail, studio.project.root, [path])
     raise see_other("/boite?ok=assigned")
 
 
@@ -461,7 +512,7 @@ def create_app(
     project = Project(project_root)
     db = open_db(var_dir)
     trainer = Trainer(project, var_dir, train_config, rasa_url, rasa_token)
-    app = web.Application(middlewares=[guard], client_max_size=2 * 1024**2)
+    app = web.Application(middlewares=[guard], client_max_size=MAX_BODY_BYTES)
     app[STUDIO] = Studio(project, db, conversations, trainer, RasaServer(rasa_url, rasa_token), margin, inbox_threshold)
     app.add_routes(
         [

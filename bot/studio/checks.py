@@ -45,8 +45,26 @@ def split_lines(text: str) -> list[str]:
     return out
 
 
+def control_characters(text: str) -> bool:
+    """Characters no one types (a NUL, an escape…): YAML refuses them, so the file could not be
+    written. Line breaks and tabs are ordinary."""
+    return any(unicodedata.category(char) == "Cc" and char not in "\n\r\t" for char in text)
+
+
+CONTROL_MESSAGE = "contient un caractère invisible qui ne peut pas être enregistré : retapez le texte."
+
+
 def check_examples(project: Project, intent: str, examples: list[str], field: str = "examples") -> list[Problem]:
     problems: list[Problem] = []
+    for example in examples:
+        if control_characters(example):
+            problems.append(
+                Problem(
+                    "control_character", field, f"« {example.encode('unicode_escape').decode()} » {CONTROL_MESSAGE}"
+                )
+            )
+    if problems:
+        return problems
     owners: dict[str, str] = {}
     for other in project.intents().values():
         if other.name != intent:
@@ -111,4 +129,6 @@ def check_new_intent(
 
 
 def check_answer(text: str) -> list[Problem]:
+    if control_characters(text):
+        return [Problem("control_character", "answer", f"La réponse {CONTROL_MESSAGE}")]
     return [] if text.strip() else [Problem("empty_answer", "answer", "La réponse ne peut pas être vide.")]

@@ -12,6 +12,8 @@ from pathlib import Path
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine
 from sqlalchemy.engine import Engine
 
+from bot.paths import private_sqlite
+
 URL_VARIABLE = "SPRO_STUDIO_URL"
 
 metadata = MetaData()
@@ -68,8 +70,7 @@ def studio_url(var_dir: Path) -> str:
     url = os.environ.get(URL_VARIABLE)
     if url:
         return url
-    var_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{var_dir / 'studio.db'}"
+    return private_sqlite(var_dir / "studio.db")
 
 
 def open_db(var_dir: Path) -> Engine:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
+from bot.stores.scopes import scoped
 from bot.web.demo_site import demo_site
 from tests.support.servers import ROOT, VENV_BIN, Stack, base_env, free_port, running_stack
 
@@ -174,9 +175,10 @@ def new_session(browser: Browser, request: pytest.FixtureRequest) -> Iterator:
 def stored_events(stack: Stack) -> Callable[[str], list[dict]]:
     """The conversation as the server keeps it (Rasa's SQL tracker store)."""
 
-    def read(sender_id: str) -> list[dict]:
+    def read(session_id: str) -> list[dict]:
         with sqlite3.connect(stack.workdir / "conversations.db") as db:
-            rows = db.execute("SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender_id,)).fetchall()
+            query = "SELECT data FROM events WHERE sender_id = ? ORDER BY id"
+            rows = db.execute(query, (scoped("socketio", session_id),)).fetchall()
         return [json.loads(data) for (data,) in rows]
 
     return read

@@ -19,6 +19,7 @@ from typing import Any
 import requests
 from twilio.request_validator import RequestValidator
 
+from bot.stores.scopes import scoped
 from tests.support.recorder import Recorded, Recorder
 from tests.support.servers import Stack
 
@@ -42,20 +43,21 @@ def meta_signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def user_turns(stack: Stack, sender_id: str) -> tuple[int, str | None]:
-    tracker = requests.get(f"{stack.url}/conversations/{sender_id}/tracker", timeout=10).json()
+def user_turns(stack: Stack, conversation_id: str) -> tuple[int, str | None]:
+    """``conversation_id`` is the scoped id the bot stores (``ChannelUser.conversation_id``)."""
+    tracker = requests.get(f"{stack.url}/conversations/{conversation_id}/tracker", timeout=10).json()
     return sum(1 for e in tracker.get("events") or [] if e.get("event") == "user"), tracker.get("latest_action_name")
 
 
-def wait_turns(stack: Stack, sender_id: str, count: int, timeout: float = 60) -> None:
+def wait_turns(stack: Stack, conversation_id: str, count: int, timeout: float = 60) -> None:
     """Until the conversation has ``count`` user messages and the bot is listening again."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        turns, action = user_turns(stack, sender_id)
+        turns, action = user_turns(stack, conversation_id)
         if turns >= count and action == "action_listen":
             return
         time.sleep(0.2)
-    raise AssertionError(f"{sender_id}: turn {count} not over after {timeout} s ({turns} turns, {action})")
+    raise AssertionError(f"{conversation_id}: turn {count} not over after {timeout} s ({turns} turns, {action})")
 
 
 @dataclass
@@ -65,6 +67,12 @@ class ChannelUser:
     sender_id: str
     turns: int = 0
     seen: int = field(default=0)
+    channel = ""
+
+    @property
+    def conversation_id(self) -> str:
+        """The id the bot keeps this person's conversation under (``bot.stores.scopes``)."""
+        return scoped(self.channel, self.sender_id)
 
     def is_to_me(self, request: Recorded) -> bool:
         raise NotImplementedError
@@ -79,12 +87,12 @@ class ChannelUser:
         return fresh
 
     def latest_intent(self) -> str:
-        tracker = requests.get(f"{self.stack.url}/conversations/{self.sender_id}/tracker", timeout=10).json()
+        tracker = requests.get(f"{self.stack.url}/conversations/{self.conversation_id}/tracker", timeout=10).json()
         return tracker["latest_message"]["intent"]["name"]
 
     def finish_turn(self) -> list[Recorded]:
         self.turns += 1
-        wait_turns(self.stack, self.sender_id, self.turns)
+        wait_turns(self.stack, self.conversation_id, self.turns)
         return self.new_replies()
 
     # What a conversation driver needs (tests/channels/conversation.py).
@@ -104,7 +112,6 @@ class ChannelUser:
 
 @dataclass
 class MetaUser(ChannelUser):
-    channel = ""
     secret = ""
 
     def post(self, payload: Any, signature: str | None = None, body: bytes | None = None) -> requests.Response:
@@ -267,6 +274,7 @@ class MessengerUser(MetaUser):
 class TwilioUser(ChannelUser):
     sender_id: str = field(default_factory=lambda: f"whatsapp:+336{uuid.uuid4().int % 10**8:08d}")
     token: str = CHANNEL_ENV["TWILIO_AUTH_TOKEN"]
+    channel = "twilio"
 
     @property
     def url(self) -> str:

@@ -38,7 +38,7 @@ def test_only_a_valid_sha256_signature_is_accepted(stack: Stack, recorder: Recor
     assert user.post(payload, signature="foo=abc").status_code == 403
     assert user.post(payload, signature=meta_signature("autre-secret", body)).status_code == 403
     assert user.post(None, body=b"{not json").status_code == 400
-    assert user_turns(stack, user.sender_id)[0] == 0 and user.sent_to_me() == []
+    assert user_turns(stack, user.conversation_id)[0] == 0 and user.sent_to_me() == []
 
 
 def test_every_entry_and_event_of_a_batch_is_handled_and_receipts_are_ignored(stack: Stack, recorder: Recorder) -> None:
@@ -54,7 +54,7 @@ def test_every_entry_and_event_of_a_batch_is_handled_and_receipts_are_ignored(st
     batch["entry"] += second.envelope(postback)["entry"]
     assert first.post(batch).status_code == 200
     assert first.finish_turn() and second.finish_turn()
-    assert user_turns(stack, first.sender_id)[0] == 1
+    assert user_turns(stack, first.conversation_id)[0] == 1
     assert second.latest_intent() == "besoin_recherche_emploi"
 
 
@@ -84,7 +84,7 @@ def test_half_an_emoji_is_answered_and_stored_writable(stack: Stack, recorder: R
     user = MessengerUser(stack, recorder)
     replies = user.say("Bonjour \ud83d")
     assert replies and all(r.get("text") or r.get("attachment") for r in replies)
-    tracker = requests.get(f"{stack.url}/conversations/{user.sender_id}/tracker", timeout=10).json()
+    tracker = requests.get(f"{stack.url}/conversations/{user.conversation_id}/tracker", timeout=10).json()
     assert tracker["latest_message"]["text"] == "Bonjour \ufffd"
 
 

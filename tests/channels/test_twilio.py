@@ -20,7 +20,7 @@ def test_unsigned_and_forged_posts_are_refused(stack: Stack, recorder: Recorder)
     forged = TwilioUser(stack, recorder, sender_id=user.sender_id, token="pas-le-bon-jeton")
     assert forged.post(form).status_code == 403
     assert user.post({**form, "Body": "autre chose"}, signature=user.signature(form)).status_code == 403
-    assert user_turns(stack, user.sender_id)[0] == 0 and user.sent_to_me() == []
+    assert user_turns(stack, user.conversation_id)[0] == 0 and user.sent_to_me() == []
 
 
 def test_a_signed_post_without_sender_is_a_400(stack: Stack, recorder: Recorder) -> None:
@@ -40,7 +40,7 @@ def test_media_without_text_and_locations_get_a_polite_answer(stack: Stack, reco
     assert first["Body"].startswith("Je ne peux pas voir les images.")
     assert "écrivez son nom ou son code postal" in second["Body"]
     assert first["From"] == CHANNEL_ENV["TWILIO_NUMBER"]
-    assert user_turns(stack, user.sender_id)[0] == 0
+    assert user_turns(stack, user.conversation_id)[0] == 0
 
 
 def test_a_conversation_reaches_a_recommendation_answering_with_numbers(stack: Stack, recorder: Recorder) -> None:

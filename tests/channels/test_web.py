@@ -6,10 +6,11 @@ import re
 
 import pytest
 
+from bot.channels.metadata import page_url
 from bot.channels.privacy_page import markdown_to_html, privacy_page
 from bot.channels.render import normalize
 from bot.channels.render.web import web_event
-from bot.channels.socketio import DEFAULT_ALLOWED_ORIGINS, WEB_DIR, allowed_origins, page_url
+from bot.channels.socketio import WEB_DIR, allowed_origins
 from bot.orientation.vocabulary import vocabulary
 
 RECOMMENDATION = {
@@ -98,8 +99,7 @@ def test_the_privacy_page_is_french_and_complete() -> None:
 
 
 def test_allowed_origins() -> None:
-    assert allowed_origins(None) == list(DEFAULT_ALLOWED_ORIGINS)
-    assert allowed_origins("  ") == list(DEFAULT_ALLOWED_ORIGINS)
+    assert allowed_origins(None) == [] and allowed_origins("  ") == []  # no localhost default (issue 14)
     assert allowed_origins("https://www.exemple.fr/, https://b.fr,,") == ["https://www.exemple.fr", "https://b.fr"]
 
 

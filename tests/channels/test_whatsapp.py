@@ -38,7 +38,7 @@ def test_forged_and_malformed_requests_are_refused(stack: Stack, recorder: Recor
     assert user.post(payload, signature=sha1).status_code == 403
     assert user.post(None, body=b'{"object": "whatsapp_business_account", "entry": [').status_code == 400
     assert user.post(None, body=b"[1, 2]").status_code == 400
-    assert user_turns(stack, user.sender_id)[0] == 0 and user.sent_to_me() == []
+    assert user_turns(stack, user.conversation_id)[0] == 0 and user.sent_to_me() == []
 
 
 def test_text_button_and_list_replies_reach_the_bot_as_text_and_payloads(stack: Stack, recorder: Recorder) -> None:
@@ -74,7 +74,7 @@ def test_statuses_reactions_and_unknown_types_are_ignored(stack: Stack, recorder
     assert user.post(user.envelope([reaction, unknown])).status_code == 200
     assert user.post({"object": "page", "entry": []}).status_code == 200
     assert user.say("bonjour")
-    assert user_turns(stack, user.sender_id)[0] == 1
+    assert user_turns(stack, user.conversation_id)[0] == 1
 
 
 def test_every_entry_and_message_of_a_batch_is_answered(stack: Stack, recorder: Recorder) -> None:
@@ -100,7 +100,7 @@ def test_photos_voice_messages_and_locations_get_a_polite_french_answer(stack: S
     assert bodies[2].startswith("Je ne peux pas écouter les messages vocaux.")
     assert "écrivez son nom ou son code postal" in bodies[3]
     assert all("Je lis seulement les messages écrits" in b for b in bodies)
-    assert user_turns(stack, user.sender_id)[0] == 0
+    assert user_turns(stack, user.conversation_id)[0] == 0
 
 
 def test_a_retried_message_is_answered_once(stack: Stack, recorder: Recorder) -> None:
@@ -109,7 +109,7 @@ def test_a_retried_message_is_answered_once(stack: Stack, recorder: Recorder) ->
     assert user.send(message)
     assert user.post(user.envelope([message])).status_code == 200
     assert user.say("je cherche un emploi")
-    assert user_turns(stack, user.sender_id)[0] == 2
+    assert user_turns(stack, user.conversation_id)[0] == 2
 
 
 def test_a_conversation_reaches_a_recommendation_with_phone_site_and_buttons(stack: Stack, recorder: Recorder) -> None:
@@ -133,7 +133,7 @@ def test_a_conversation_reaches_a_recommendation_with_phone_site_and_buttons(sta
 def test_erasing_the_conversation_erases_its_message_ids(stack: Stack, recorder: Recorder) -> None:
     user = WhatsAppUser(stack, recorder)
     store = ReceivedMessages(base_env(stack.workdir)["DATABASE_URL"])
-    kept = select(func.count()).where(received_messages.c.sender_id == user.sender_id)
+    kept = select(func.count()).where(received_messages.c.sender_id == user.conversation_id)
     replies = user.say("/delete_data")
     assert user.question(replies)[1] == ["Oui, tout effacer", "Non, garder"]
     with store.engine.connect() as connection:
@@ -142,7 +142,7 @@ def test_erasing_the_conversation_erases_its_message_ids(stack: Stack, recorder:
     assert user.post(user.envelope([user.message("interactive", {"type": "button_reply", "button_reply": reply})])).ok
     recorder.wait_for(lambda r: user.is_to_me(r) and "effacé" in r.json.get("text", {}).get("body", ""))
     deadline = time.monotonic() + 30
-    while user_turns(stack, user.sender_id)[0] and time.monotonic() < deadline:
+    while user_turns(stack, user.conversation_id)[0] and time.monotonic() < deadline:
         time.sleep(0.2)
     with store.engine.connect() as connection:
         assert connection.execute(kept).scalar_one() == 0
@@ -166,4 +166,4 @@ def test_retried_ids_are_still_known_after_a_restart(
     stack.processes[-1] = process
     assert user.post(user.envelope([message])).status_code == 200
     assert user.say("je cherche un emploi")
-    assert user_turns(stack, user.sender_id)[0] == 2
+    assert user_turns(stack, user.conversation_id)[0] == 2

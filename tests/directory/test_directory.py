@@ -147,10 +147,20 @@ def test_an_invalid_file_writes_nothing(database_url: str, tmp_path: Path) -> No
 
 def test_setup_loads_an_empty_directory_but_never_overwrites_one(tmp_path: Path) -> None:
     directory = Directory.from_url(f"sqlite:///{tmp_path / 'd.db'}")
-    assert ensure_loaded(directory) is True
+    assert ensure_loaded(directory) == "loaded"
+    assert ensure_loaded(directory) == "current"
     directory.import_csv(write(tmp_path, HEADER, GOOD))
-    assert ensure_loaded(directory) is False
-    assert len(directory.all()) == 1
+    newer = write(tmp_path, HEADER, GOOD.replace("Mission locale X", "Mission locale Y"))
+    assert ensure_loaded(directory, newer) == "edited"  # an editor's import is never overwritten
+    assert [s.name for s in directory.all()] == ["Mission locale X"]
+
+
+def test_an_upgrade_loads_the_new_committed_file_into_a_directory_nobody_edited(tmp_path: Path) -> None:
+    directory = Directory.from_url(f"sqlite:///{tmp_path / 'd.db'}")
+    assert ensure_loaded(directory, write(tmp_path, HEADER, GOOD)) == "loaded"
+    newer = write(tmp_path, HEADER, GOOD.replace("Mission locale X", "Mission locale Y"))
+    assert ensure_loaded(directory, newer) == "loaded"
+    assert [s.name for s in directory.all()] == ["Mission locale Y"]
 
 
 def test_stats_count_doors_and_give_the_age_of_the_data(sqlite_url: str) -> None:
@@ -161,3 +171,17 @@ def test_stats_count_doors_and_give_the_age_of_the_data(sqlite_url: str) -> None
     assert "cria" in stats["doors_without_structure"]
     assert stats["oldest_date"].startswith("20")
     assert stats["grid"]["share_with_postal_address"] >= 0.95
+
+
+def test_an_export_never_holds_a_formula_and_keeps_international_numbers(tmp_path: Path) -> None:
+    """Issue 14: a cell starting with = + - @ runs as a formula when the export is opened."""
+    directory = Directory.from_url(f"sqlite:///{tmp_path / 'annuaire.db'}")
+    row = GOOD.replace("Mission locale X", '"=HYPERLINK(""https://evil.example"")"').replace(
+        "02 48 00 00 00", "+33 2 48 00 00 00"
+    )
+    directory.import_csv(write(tmp_path, HEADER, row))
+    out = tmp_path / "export.csv"
+    directory.export_csv(out)
+    exported = out.read_text(encoding="utf-8").splitlines()[1]
+    assert '"\'=HYPERLINK(""https://evil.example"")"' in exported
+    assert ",+33 2 48 00 00 00," in exported

@@ -52,7 +52,8 @@ SCRIPTS = [
     ),
     Script(
         "seed 2: a woman under 26 on a CDD",
-        ("Bonjour, je suis en CDD jusqu'au 31 décembre, j'ai 24 ans. Qu'est-ce que je peux faire après ?",),
+        # A salaried person is asked whether they are a cadre (the Apec's public): not here.
+        ("Bonjour, je suis en CDD jusqu'au 31 décembre, j'ai 24 ans. Qu'est-ce que je peux faire après ?", "Non"),
         "cep_actifs",
         None,
         2,
@@ -124,8 +125,8 @@ SCRIPTS = [
     ),
     Script(
         "creating a business",
-        ("je veux créer mon entreprise de plomberie", "Bourges"),
-        "cci",
+        ("je veux créer mon entreprise de plomberie", "Bourges"),  # a craft: the CMA, not the CCI
+        "cma",
         "bourges",
         None,
         "chambre de métiers et de l'artisanat",
@@ -172,7 +173,7 @@ SCRIPTS = [
     ),
     Script(
         "paying for a training with the CPF",
-        ("Comment financer ma formation avec mon CPF ? Je suis salarié dans le commerce",),
+        ("Comment financer ma formation avec mon CPF ? Je suis salarié dans le commerce", "non"),
         "cep_actifs",
         None,
         2,
@@ -244,6 +245,7 @@ SCRIPTS = [
         (
             "Mon contrat à durée déterminée se termine en juin, j'ai 23 ans. Et après, je fais quoi ?",
             "changer de métier",
+            "Non",
         ),
         "cep_actifs",
         None,

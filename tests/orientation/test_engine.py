@@ -69,15 +69,17 @@ SHORT = {
     "ij": "information_jeunesse",
     "emp": "employeur_public",
 }
+# A business to create is in trade and services (the CCI); a salaried person is not a cadre.
+SHOP = "commerce_services"
 TYPICAL = {
-    "scolaire": Profile(statut="scolaire", age=16),
-    "etudiant": Profile(statut="etudiant", age=20),
-    "jeune_sans_activite": Profile(statut="jeune_sans_activite", age=19),
-    "demandeur_emploi": Profile(statut="demandeur_emploi", age=35),
-    "salarie": Profile(statut="salarie", age=35, contrat="cdi"),
-    "independant": Profile(statut="independant", age=40),
-    "agent_public": Profile(statut="agent_public", age=45),
-    "parent": Profile(statut="parent", age=17),
+    "scolaire": Profile(statut="scolaire", age=16, secteur=SHOP),
+    "etudiant": Profile(statut="etudiant", age=20, secteur=SHOP),
+    "jeune_sans_activite": Profile(statut="jeune_sans_activite", age=19, secteur=SHOP),
+    "demandeur_emploi": Profile(statut="demandeur_emploi", age=35, secteur=SHOP),
+    "salarie": Profile(statut="salarie", age=35, contrat="cdi", cadre=False, secteur=SHOP),
+    "independant": Profile(statut="independant", age=40, secteur=SHOP),
+    "agent_public": Profile(statut="agent_public", age=45, secteur=SHOP),
+    "parent": Profile(statut="parent", age=17, secteur=SHOP),
 }
 
 
@@ -138,11 +140,13 @@ def test_the_cdd_answer_to_a_resignation_says_it_is_reserved_to_cdi() -> None:
         (Profile(statut="jeune_sans_activite"), "decrochage", ("age",)),
         (Profile(statut="parent"), "decrochage", ("age",)),
         (Profile(statut="scolaire"), "orientation_scolaire", ()),
-        (Profile(statut="salarie"), "reconversion", ()),
+        (Profile(statut="salarie"), "reconversion", ("cadre",)),  # Apec or the CEP of the employed
+        (Profile(statut="salarie", cadre=False), "reconversion", ()),
         (Profile(statut="salarie"), "demission_reconversion", ("contrat",)),
-        (Profile(statut="salarie", contrat="cdi"), "demission_reconversion", ()),
+        (Profile(statut="salarie", contrat="cdi"), "demission_reconversion", ("cadre",)),
+        (Profile(statut="salarie", contrat="cdi", cadre=True), "demission_reconversion", ()),
         (Profile(), "vae", ("statut",)),  # a public agent goes to the employer first
-        (Profile(), "creation_entreprise", ()),
+        (Profile(), "creation_entreprise", ("secteur",)),  # crafts, trade or farming: the chamber
     ],
 )
 def test_the_engine_asks_only_what_the_deciding_rule_needs(
@@ -213,3 +217,31 @@ def test_payload_has_the_shape_of_design_section_3() -> None:
         "area",  # the département it serves, or « region »
     }
     assert all(set(a) == {"door", "reason", "structure"} for a in payload["alternatives"])
+
+
+def test_the_bot_asks_whether_a_salaried_person_is_a_cadre_only_when_it_changes_the_door() -> None:
+    salaried = Profile(statut="salarie", age=40, contrat="cdi")
+    assert missing_facts(RULES, salaried, "reconversion") == ("cadre",)
+    assert missing_facts(RULES, salaried, "ptp") == ()  # Transitions Pro either way
+    assert missing_facts(RULES, Profile(statut="demandeur_emploi", age=40), "recherche_emploi") == ()
+    assert recommend(RULES, salaried, "reconversion", Place(), lookup).door == "cep_actifs"  # declined
+
+
+@pytest.mark.parametrize(
+    ("secteur", "door"), [("artisanat", "cma"), ("commerce_services", "cci"), ("agriculture", "chambre_agriculture")]
+)
+def test_the_sector_of_a_business_decides_the_chamber(secteur: str, door: str) -> None:
+    assert missing_facts(RULES, Profile(), "creation_entreprise") == ("secteur",)
+    assert recommend(RULES, Profile(secteur=secteur), "creation_entreprise", Place(), lookup).door == door
+
+
+def test_an_unsaid_disability_is_never_asked_but_cap_emploi_is_named_for_whom() -> None:
+    jobseeker = Profile(statut="demandeur_emploi", age=40)
+    assert "handicap" not in missing_facts(RULES, jobseeker, "recherche_emploi")
+    rec = recommend(RULES, jobseeker, "recherche_emploi", Place(), lookup)
+    assert rec.door == "france_travail"
+    assert [a.reason for a in rec.alternatives if a.door == "cap_emploi"] == [
+        "Si vous avez une reconnaissance de travailleur handicapé (RQTH), Cap emploi peut aussi vous accompagner."
+    ]
+    pupil = recommend(RULES, Profile(statut="scolaire", age=15), "orientation_scolaire", Place(), lookup)
+    assert all(a.door != "cap_emploi" for a in pupil.alternatives)

@@ -21,6 +21,7 @@ import psycopg2
 import pytest
 import requests
 
+from bot.stores.scopes import scoped
 from tests.channels.clients import CHANNEL_ENV
 from tests.support.production import (
     Nginx,
@@ -31,6 +32,10 @@ from tests.support.production import (
 )
 from tests.support.recorder import running_recorder
 from tests.support.servers import MODEL, ROOT, VENV_BIN, base_env, free_port
+
+# The production REST webhook is closed without this token (config/nginx/spro.conf, bot/channels/rest.py).
+REST_TOKEN = "jeton-du-backend-rest-0123456789"
+REST_HEADERS = {"X-Spro-Token": REST_TOKEN}
 
 
 @dataclass
@@ -64,16 +69,19 @@ class Deployment:
 
     def post(self, base: str, sender: str, message: str, timeout: float = 120) -> requests.Response:
         return requests.post(
-            f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=timeout
+            f"{base}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            headers=REST_HEADERS,
+            timeout=timeout,
         )
 
     def events(self, sender: str) -> list[tuple[str, str, float, str]]:
-        """Every stored event of a conversation, in order: (type, action or intent, timestamp, data)."""
+        """Every stored event of a REST conversation, in order: (type, action or intent, timestamp, data)."""
         with psycopg2.connect(self.conversations_url) as connection, connection.cursor() as cursor:
             cursor.execute(
                 "SELECT type_name, coalesce(action_name, intent_name, ''), timestamp, data FROM events "
                 "WHERE sender_id = %s ORDER BY id",
-                (sender,),
+                (scoped("rest", sender),),
             )
             return cursor.fetchall()
 
@@ -132,6 +140,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 "SPRO_ACTION_SERVER_URL": nginx.actions_url,
                 "SPRO_ACTION_TIMEOUT_SECONDS": "5",
                 "WEBCHAT_ALLOWED_ORIGINS": "http://localhost:8080",
+                "SPRO_REST_TOKEN": REST_TOKEN,
+                "SPRO_ANALYTICS_SALT": "le sel des pseudonymes de production",
             },
         )
         credentials = workdir / "credentials.yml"

@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from tests.channels.clients import MessengerUser, TwilioUser, WhatsAppUser, meta_signature
-from tests.production.conftest import Deployment, recommendation
+from tests.production.conftest import REST_HEADERS, Deployment, recommendation
 
 pytestmark = pytest.mark.production
 
@@ -124,7 +124,10 @@ class Outcome:
 
 def rest_text(base: str, text: str) -> Outcome:
     answer = requests.post(
-        f"{base}/webhooks/rest/webhook", json={"sender": f"bad-{uuid.uuid4().hex[:8]}", "message": text}, timeout=120
+        f"{base}/webhooks/rest/webhook",
+        json={"sender": f"bad-{uuid.uuid4().hex[:8]}", "message": text},
+        headers=REST_HEADERS,
+        timeout=120,
     )
     if answer.status_code == 200:
         replies = answer.json()
@@ -148,7 +151,7 @@ def cases(deployment: Deployment) -> list[Any]:
     twilio = TwilioUser(Target(deployment.replica_url(0)), None)
     for body in MALFORMED:
         for base in (deployment.url, deployment.replica_url(0), deployment.replica_url(1)):
-            jobs.append(lambda u=f"{base}/webhooks/rest/webhook", b=body: raw(u, b))
+            jobs.append(lambda u=f"{base}/webhooks/rest/webhook", b=body: raw(u, b, REST_HEADERS))
         for user in (whatsapp, messenger):
             url = f"{replica.url}/webhooks/{user.channel}/webhook"
             jobs.append(lambda u=url, b=body, s=user.secret: raw(u, b, {"X-Hub-Signature-256": meta_signature(s, b)}))

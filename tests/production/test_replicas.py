@@ -3,7 +3,6 @@ previous one, all reach their recommendation; nothing lost or written twice in P
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 import time
@@ -13,7 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.production.conftest import Deployment, recommendation
+from bot.privacy import SALT_VARIABLE, pseudonym
+from tests.production.conftest import REST_HEADERS, REST_TOKEN, Deployment, recommendation
 
 pytestmark = pytest.mark.production
 
@@ -91,7 +91,7 @@ def test_nginx_keeps_each_conversation_on_one_replica(deployment: Deployment) ->
             if '"event": "rest.turn"' in line:
                 record = json.loads(line[line.index("{") :])
                 seen.setdefault(record["conversation"], set()).add(index)
-    hashes = {hashlib.sha256(s.encode()).hexdigest()[:16]: s for s in senders}
+    hashes = {pseudonym(s, deployment.env[SALT_VARIABLE]): s for s in senders}
     placement = {sender: seen.get(h, set()) for h, sender in hashes.items()}
     assert all(len(replicas) == 1 for replicas in placement.values()), placement
     assert {next(iter(r)) for r in placement.values()} == {0, 1}, "every conversation went to the same replica"
@@ -106,7 +106,9 @@ def test_the_public_address_exposes_only_the_channels(deployment: Deployment) ->
     replica = requests.get(deployment.replica_url(0), timeout=10)
     assert "3.6" not in replica.text and "Rasa" not in replica.text
     assert requests.post(f"{deployment.replica_url(0)}/model/parse", json={"text": "x"}, timeout=10).status_code == 404
-    big = requests.post(f"{deployment.url}/webhooks/rest/webhook", data=b"x" * 2_000_000, timeout=30)
+    big = requests.post(
+        f"{deployment.url}/webhooks/rest/webhook", data=b"x" * 2_000_000, headers=REST_HEADERS, timeout=30
+    )
     assert big.status_code == 413
     assert (
         requests.get(
@@ -116,3 +118,13 @@ def test_the_public_address_exposes_only_the_channels(deployment: Deployment) ->
         ).status_code
         == 403
     )
+
+
+def test_the_public_rest_webhook_needs_the_backend_token(deployment: Deployment) -> None:
+    """Closed by nginx without the header, by the replica with a wrong token (issue 14)."""
+    url, body = f"{deployment.url}/webhooks/rest/webhook", {"sender": "sans-jeton", "message": "bonjour"}
+    assert requests.post(url, json=body, timeout=30).status_code == 403
+    assert requests.post(url, json=body, headers={"X-Spro-Token": "devine"}, timeout=30).status_code == 403
+    replica = f"{deployment.replica_url(0)}/webhooks/rest/webhook"
+    assert requests.post(replica, json=body, timeout=30).status_code == 403
+    assert requests.post(url, json=body, headers={"X-Spro-Token": REST_TOKEN}, timeout=60).status_code == 200

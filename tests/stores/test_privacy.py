@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
 import pytest
 
 from bot import privacy
+from bot.spreadsheet import write_rows
+from bot.stores import events
+from bot.stores.events import open_store
+from bot.studio import db as studio_db
 
 
 @pytest.mark.parametrize(
@@ -19,6 +26,16 @@ from bot import privacy
         ("né le 12/03/2005", "né le ##/##/####"),
         ("je veux changer de métier", "je veux changer de métier"),
         ("une moitié d'émoji \ud83d, un émoji 😀", "une moitié d'émoji \ufffd, un émoji 😀"),
+        # Issue 14: names and postal addresses survived.
+        ("bonjour je m'appelle Marie Dupont et j'ai 19 ans", "bonjour je m'appelle [nom] et j'ai ## ans"),
+        ("Moi c'est marie dupont, je cherche un emploi", "Moi c'est [nom], je cherche un emploi"),
+        ("mon nom est Jean-Pierre Martin.", "mon nom est [nom]."),
+        ("je suis madame Lefebvre", "je suis madame [nom]"),
+        ("j'habite 12 bis rue des Lilas à Vierzon", "j'habite [adresse] à Vierzon"),
+        ("au 3, allée du Parc", "au [adresse]"),
+        ("j'habite rue Victor Hugo, à Tours", "j'habite [adresse], à Tours"),
+        ("je cherche une place en formation", "je cherche une place en formation"),
+        ("je m'appelle et je cherche", "je m'appelle et je cherche"),
     ],
 )
 def test_redact(text: str, redacted: str) -> None:
@@ -54,3 +71,20 @@ def test_retention_days(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(privacy.RETENTION_VARIABLE, "six mois")
     with pytest.raises(ValueError, match="nombre de jours"):
         privacy.retention_days()
+
+
+def test_data_files_are_readable_by_their_owner_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14: var/*.db were created world-readable."""
+    monkeypatch.delenv(events.URL_VARIABLE, raising=False)
+    monkeypatch.delenv(studio_db.URL_VARIABLE, raising=False)
+    monkeypatch.setattr(events, "VAR_DIR", tmp_path / "var")
+    open_store().connect().close()
+    studio_db.open_db(tmp_path / "var")
+    write_rows(tmp_path / "messages_non_compris.csv", ["Message"], [["bonjour"]])
+    for path in (
+        tmp_path / "var" / "conversations.db",
+        tmp_path / "var" / "studio.db",
+        tmp_path / "messages_non_compris.csv",
+    ):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert stat.S_IMODE((tmp_path / "var").stat().st_mode) == 0o700

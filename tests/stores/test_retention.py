@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from bot.stores.events import EVENTS, URL_VARIABLE, open_store
 from bot.stores.retention import purge
+from bot.stores.scopes import scoped
 from tests.conftest import ROOT
 from tests.support.store_data import Say, Session, Slot, open_tracker_store, write_sessions
 
@@ -76,7 +77,7 @@ async def test_purge_deletes_exactly_the_expired_conversations(store: Store) -> 
 
 async def test_the_bot_goes_on_with_a_purged_sender(store: Store) -> None:
     purge(open_store(store.url), ago(180))
-    tracker = await open_tracker_store(store.url).retrieve("mixed")
+    tracker = await open_tracker_store(store.url).retrieve(scoped("rest", "mixed"))  # opening the store scoped it
     assert tracker.get_slot("besoin") == "reconversion"
     assert [e.text for e in tracker.events if e.type_name == "user"] == ["j'ai 34 ans"]
 
@@ -123,3 +124,16 @@ def test_the_command_refuses_a_bad_period(sqlite_url: str) -> None:
     result = run_purge(sqlite_url, retention="0")
     assert result.returncode == 2
     assert result.stderr == "Erreur : SPRO_RETENTION_DAYS doit être d'au moins 1 jour, pas 0\n"
+
+
+def test_a_systemd_timer_runs_the_purge_every_night() -> None:
+    """Issue 14: the retention only ran if someone added a cron job."""
+    units = ROOT / "deploy" / "systemd"
+    service = (units / "spro-purge.service").read_text(encoding="utf-8")
+    timer = (units / "spro-purge.timer").read_text(encoding="utf-8")
+    assert "ExecStart=/opt/spro/.venv/bin/python -m bot purge\n" in service and "Type=oneshot" in service
+    assert "OnCalendar=*-*-* 03:30:00" in timer and "Persistent=true" in timer
+    verify = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", str(units / "spro-purge.timer")], capture_output=True, text=True
+    )
+    assert "spro-purge" not in verify.stderr, verify.stderr

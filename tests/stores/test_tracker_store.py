@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import ActionExecuted, BotUttered, Restarted, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, Restarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import privacy
@@ -86,6 +86,7 @@ async def test_erasure_deletes_every_session_of_the_sender_and_its_channel_recor
     tracker = await store.retrieve("alice")
     tracker.update(UserUttered("oui", {"name": "affirm", "confidence": 1.0}))
     tracker.update(ActionExecuted("action_delete_data"))
+    tracker.update(SlotSet(privacy.ERASURE_SLOT, True))
     tracker.update(BotUttered("C'est fait."))
     tracker.update(Restarted())
     await store.save(tracker)
@@ -94,6 +95,18 @@ async def test_erasure_deletes_every_session_of_the_sender_and_its_channel_recor
     assert forgotten == [("sync", "alice"), ("async", "alice")]
     assert await store.retrieve("alice") is None
     assert await store.retrieve_full_tracker("alice") is None
+
+
+async def test_erasure_is_the_event_not_the_name_of_an_action(database_url: str) -> None:
+    store = open_tracker_store(database_url)
+    tracker = DialogueStateTracker.from_events("erin", [ActionExecuted("action_listen")], domain().slots)
+    tracker.update(UserUttered("bonjour", {"name": "greet", "confidence": 1.0}))
+    tracker.update(ActionExecuted("action_delete_data"))  # the action's name alone erases nothing
+    await store.save(tracker)
+    assert stored_senders(database_url) == {"erin": 3}
+    tracker.update(SlotSet(privacy.ERASURE_SLOT, True))
+    await store.save(tracker)
+    assert stored_senders(database_url) == {}
 
 
 async def test_an_ordinary_save_forgets_nothing(database_url: str) -> None:

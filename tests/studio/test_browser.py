@@ -234,6 +234,8 @@ def test_an_inbox_message_becomes_an_example(stack: Stack, studio: str, project:
         chosen["text"] = row.get_by_role("rowheader").inner_text()
         row.get_by_label("Intention pour").select_option("human_handoff")
         row.get_by_role("button", name="Ajouter comme exemple").click()
+        expect(page.locator("blockquote")).to_have_text(chosen["text"])  # what will be kept, redacted
+        page.get_by_role("button", name="Confirmer l'ajout").click()
         expect(page.locator("p.succes")).to_contain_text("Le message est devenu un exemple")
         expect(page.get_by_role("rowheader", name=chosen["text"], exact=True)).to_have_count(0)
         page.goto(f"{studio}/intentions/human_handoff")

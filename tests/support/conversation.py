@@ -54,6 +54,8 @@ class Conversation:
             "Quel est votre contrat",
             "Quel est votre projet",
             "Plusieurs communes correspondent",
+            "Êtes-vous cadre",
+            "Dans quel domaine est votre projet",
         )
         return sum(1 for t in self.turns if any(a in t.text for a in asks))
 

@@ -126,17 +126,7 @@ class Nginx:
             access_log=str(home / "access.log"),
         )
         (home / "spro.conf").write_text(site, encoding="utf-8")
-        temp = " ".join(
-            f"{kind}_temp_path {home / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-        )
-        (home / "nginx.conf").write_text(
-            f"worker_processes 1;\npid {home / 'nginx.pid'};\nerror_log {home / 'error.log'} warn;\n"
-            f"events {{ worker_connections 1024; }}\nhttp {{ {temp} include {home / 'spro.conf'}; }}\n",
-            encoding="utf-8",
-        )
-        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        command = [nginx, "-p", str(home), "-c", str(home / "nginx.conf"), "-g", "daemon off;"]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=(home / "stderr.log").open("w"))
+        self.process = run_nginx(home, home / "spro.conf")
         for _ in range(50):
             try:
                 requests.get(self.url, timeout=1)
@@ -149,6 +139,20 @@ class Nginx:
         if self.process:
             self.process.send_signal(signal.SIGQUIT)
             self.process.wait(timeout=10)
+
+
+def run_nginx(home: Path, site: Path) -> subprocess.Popen:
+    """The machine's nginx serving ``site`` (a file of the project's templates, rendered), all
+    its files under ``home``; its errors in ``home/stderr.log``."""
+    temp = " ".join(f"{kind}_temp_path {home / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (home / "nginx.conf").write_text(
+        f"worker_processes 1;\npid {home / 'nginx.pid'};\nerror_log {home / 'error.log'} warn;\n"
+        f"events {{ worker_connections 1024; }}\nhttp {{ {temp} include {site}; }}\n",
+        encoding="utf-8",
+    )
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    command = [nginx, "-p", str(home), "-c", str(home / "nginx.conf"), "-g", "daemon off;"]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=(home / "stderr.log").open("w"))
 
 
 def production_command(process: str, port: int, credentials: Path | None = None) -> list[str]:

@@ -1,0 +1,100 @@
+"""A fact that changes the door is kept only with evidence in the message (issue 12).
+
+Plain dictionaries in, slot updates out — the style of RasaHQ financial-demo's tests/test_actions.py,
+without a tracker. Each message below is one the trained model misread, or a phrasing of the same
+trap: the NLU's tag is passed as it came, and the validators decide.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.orientation.validators import ages_in, has_cue, screen, stated
+
+
+@pytest.mark.parametrize(
+    ("message", "tagged"),
+    [
+        ("Je voudrais savoir s’il est possible d’utiliser mon CPF", {"handicap": "s’"}),
+        ("J’ai perdu mon emploi, comment m’inscrire ?", {"statut": "J’", "handicap": "m’"}),
+        ("je cherche un emploi en intérim pour l’été", {"contrat": "interim", "handicap": "l’"}),
+        ("je suis demandeur d’emploi et je veux me former", {"handicap": "d’", "contrat": "cdd"}),
+        ("comment l’utiliser ?", {"handicap": "l’"}),
+        ("je veux un CDI", {"contrat": "cdi"}),
+        ("je voudrais décrocher un CDI pour avoir un logement", {"contrat": "cdi"}),
+        ("dans le cadre de ma reconversion je voudrais un bilan", {"cadre": "cadre"}),
+        ("je cherche un poste de cadre", {"cadre": "cadre"}),
+        ("je n’ai pas de RQTH", {"handicap": "RQTH"}),
+        ("je travaille depuis 15 ans dans la vente", {"age": "15"}),
+        ("j’ai 10 ans d’expérience", {"age": "10"}),
+    ],
+)
+def test_a_tag_without_evidence_sets_no_fact(message: str, tagged: dict[str, str]) -> None:
+    assert all(value is None for value in screen(tagged, message, None).values())
+
+
+def test_the_negatives_of_the_issue_state_no_disability_and_no_contract() -> None:
+    for message in (
+        "CPF",
+        "je suis demandeur d’emploi",
+        "comment l’utiliser ?",
+        "je cherche un emploi en intérim",
+        "je veux un CDI",
+    ):
+        facts = stated({}, message, None)
+        assert "handicap" not in facts and "contrat" not in facts, message
+
+
+@pytest.mark.parametrize(
+    ("message", "tagged", "kept"),
+    [
+        ("J’ai la RQTH et je cherche un travail adapté", {"handicap": "RQTH"}, {"handicap": "RQTH"}),
+        ("je suis travailleuse handicapée", {"handicap": "travailleuse handicapée"}, None),
+        ("Je suis cadre dans l’industrie", {"cadre": "cadre"}, None),
+        ("je suis en CDD jusqu’en mars", {"contrat": "cdd"}, {"contrat": "cdd"}),
+        ("je bosse en intérim et je cherche un CDI", {"contrat": "interim"}, {"contrat": "interim"}),
+        ("je suis au chômage depuis 3 mois", {"statut": "demandeur_emploi"}, None),
+        ("j’ai 19 ans et j’ai arrêté le lycée", {"age": "19"}, None),
+        ("slt g 20an jsui pa o lycee", {"age": "20"}, None),
+    ],
+)
+def test_a_tag_with_its_cue_is_kept(message: str, tagged: dict[str, str], kept: dict[str, str] | None) -> None:
+    assert screen(tagged, message, None) == (kept or tagged)
+
+
+def test_the_answer_to_the_question_asked_needs_no_cue() -> None:
+    assert screen({"contrat": "CDI"}, "un CDI", "contrat") == {"contrat": "CDI"}
+    assert screen({"age": "19"}, "19", "age") == {"age": "19"}
+
+
+def test_button_payloads_are_explicit_choices() -> None:
+    assert screen({"statut": "salarie"}, None, None) == {"statut": "salarie"}
+
+
+def test_facts_stated_by_a_cue_come_in_without_a_tag() -> None:
+    facts = stated({}, "J’ai une RQTH, je suis en CDD et j’ai 34 ans", None)
+    assert facts == {"handicap": True, "contrat": "cdd", "age": 34}
+    assert stated({}, "ma fille de 17 ans a quitté le lycée", None) == {"statut": "parent", "age": 17}
+
+
+def test_a_known_fact_and_the_fact_asked_are_not_read_again() -> None:
+    assert stated({"age": 40}, "j’ai 19 ans", None) == {}
+    assert stated({}, "j’ai 19 ans", "age") == {}
+
+
+def test_the_lexicon_reads_cues_not_words_that_contain_them() -> None:
+    assert has_cue("handicap", "je touche l’AAH")
+    assert not has_cue("handicap", "je veux un emploi sans handicap pour ma carrière")
+    assert not has_cue("cadre", "un cadre de vie agréable")
+    assert ages_in("je travaille depuis 15 ans, j’ai 42 ans") == [42]
+
+
+def test_the_trade_of_a_business_to_create_names_its_sector() -> None:
+    assert stated({}, "je veux créer mon entreprise de plomberie", None)["secteur"] == "artisanat"
+    assert stated({}, "m’installer comme maraîchère bio", None)["secteur"] == "agriculture"
+    assert "secteur" not in stated({"secteur": "artisanat"}, "ouvrir une boutique", None)
+
+
+def test_sms_french_states_its_facts() -> None:
+    assert stated({}, "slt g 20an jsui pa o lycee jfai rien", None) == {"statut": "jeune_sans_activite", "age": 20}
+    assert stated({}, "jsui o lycee", None) == {"statut": "scolaire"}
