@@ -109,9 +109,10 @@ SCRIPTS = [
     ),
     Script(
         "a jobseeker with RQTH in Eure-et-Loir",
-        ("J'ai la RQTH et je suis demandeur d'emploi, je cherche un travail adapté", "Dreux"),
+        # No public source gives Cap emploi's local offices: the commune is not asked.
+        ("J'ai la RQTH et je suis demandeur d'emploi, je cherche un travail adapté",),
         "cap_emploi",
-        "dreux",
+        None,
         2,
         "Cap emploi accompagne les personnes reconnues travailleurs handicapés",
     ),
