@@ -120,15 +120,22 @@ def contrat_in(message: str) -> str | None:
 
 
 def _evidence(fact: str, value: Any, message: str) -> Any:
-    """The value ``message`` supports for ``fact`` (from ``value``, the NLU's), or None."""
+    """``value`` (the NLU's) when ``message`` carries a cue for that very value, else None.
+
+    A situation or a contract the text names differently from the tag is no evidence: the two
+    readings disagree, and the bot asks rather than guess (« agent de la mairie » tagged as a
+    public agent, read as « je travaille » by the phrases).
+    """
     if fact in FLAGS:
         return value if has_cue(fact, message) else None
     if fact == "age":
         age = parse_age(value)
         return value if age is not None and age in ages_in(message) else None
     if fact == "statut":
-        return statut_in(message)
-    return contrat_in(message)
+        said = statut_in(message)
+        return said if said is not None and said == (PARENT if value == PARENT else parse_choice(fact, value)) else None
+    said = contrat_in(message)
+    return said if said is not None and said == parse_choice(fact, value) else None
 
 
 def screen(slots: Mapping[str, Any], message: str | None, requested_slot: str | None) -> dict[str, Any]:

@@ -98,3 +98,8 @@ def test_the_trade_of_a_business_to_create_names_its_sector() -> None:
 def test_sms_french_states_its_facts() -> None:
     assert stated({}, "slt g 20an jsui pa o lycee jfai rien", None) == {"statut": "jeune_sans_activite", "age": 20}
     assert stated({}, "jsui o lycee", None) == {"statut": "scolaire"}
+
+
+def test_a_tag_the_text_reads_as_another_situation_is_no_evidence() -> None:
+    assert screen({"statut": "agent_public"}, "je travaille comme agent de la mairie", None) == {"statut": None}
+    assert screen({"contrat": "cdi"}, "je suis en CDD", None) == {"contrat": None}
