@@ -120,11 +120,10 @@ def contrat_in(message: str) -> str | None:
 
 
 def _evidence(fact: str, value: Any, message: str) -> Any:
-    """``value`` (the NLU's) when ``message`` carries a cue for that very value, else None.
+    """The value ``message`` supports for ``fact`` (``value`` is the NLU's tag), or None.
 
-    A situation or a contract the text names differently from the tag is no evidence: the two
-    readings disagree, and the bot asks rather than guess (« agent de la mairie » tagged as a
-    public agent, read as « je travaille » by the phrases).
+    A situation or a contract is read from the words of the message (the tag may be a fragment,
+    « demandeur », or a stray « J’ »): the message's own reading, when it has one, is the value.
     """
     if fact in FLAGS:
         return value if has_cue(fact, message) else None
@@ -132,10 +131,8 @@ def _evidence(fact: str, value: Any, message: str) -> Any:
         age = parse_age(value)
         return value if age is not None and age in ages_in(message) else None
     if fact == "statut":
-        said = statut_in(message)
-        return said if said is not None and said == (PARENT if value == PARENT else parse_choice(fact, value)) else None
-    said = contrat_in(message)
-    return said if said is not None and said == parse_choice(fact, value) else None
+        return statut_in(message)
+    return contrat_in(message)
 
 
 def screen(slots: Mapping[str, Any], message: str | None, requested_slot: str | None) -> dict[str, Any]:

@@ -100,6 +100,6 @@ def test_sms_french_states_its_facts() -> None:
     assert stated({}, "jsui o lycee", None) == {"statut": "scolaire"}
 
 
-def test_a_tag_the_text_reads_as_another_situation_is_no_evidence() -> None:
-    assert screen({"statut": "agent_public"}, "je travaille comme agent de la mairie", None) == {"statut": None}
-    assert screen({"contrat": "cdi"}, "je suis en CDD", None) == {"contrat": None}
+def test_the_words_of_the_message_name_the_situation_and_the_contract_not_the_tag() -> None:
+    assert screen({"statut": "demandeur"}, "je suis demandeur d’emploi", None) == {"statut": "demandeur_emploi"}
+    assert screen({"contrat": "cdi"}, "je suis en CDD", None) == {"contrat": "cdd"}
