@@ -151,18 +151,18 @@ def screen(slots: Mapping[str, Any], message: str | None, requested_slot: str | 
     return screened
 
 
-def stated(known: Mapping[str, Any], message: str | None, requested_slot: str | None) -> dict[str, Any]:
+def stated(known: Mapping[str, Any], message: str | None) -> dict[str, Any]:
     """The facts the message states by a cue alone, when the NLU tagged nothing for them.
 
     « j’ai arrêté le lycée », « ma fille de 17 ans », « je suis en CDD », « j’ai la RQTH », « mon
-    entreprise de plomberie » (a craft). Never over a value already ``known``, never the fact being
-    asked (its answer is the whole text).
+    entreprise de plomberie » (a craft), a typed button title (« Sorti de l’école »). Never over a
+    value already ``known``.
     """
     if message is None:
         return {}
     found: dict[str, Any] = {}
     for fact in (*EVIDENCED, "secteur"):
-        if fact == requested_slot or known.get(fact) is not None:
+        if known.get(fact) is not None:
             continue
         if fact in FLAGS:
             value: Any = True if has_cue(fact, message) else None
