@@ -60,11 +60,11 @@ class FactValidators:
         requested = tracker.get_slot("requested_slot")
         extracted = {k: v for k, v in tracker.slots_to_validate().items() if k in FACT_SLOTS}
         to_validate = screen(extracted, _typed_text(tracker), requested)
-        for name, value in stated({**tracker.slots, **to_validate}, _answer_text(tracker), requested).items():
+        for name, value in stated({**tracker.slots, **to_validate}, _answer_text(tracker)).items():
             to_validate.setdefault(name, value)
         for name, value in to_validate.items():
-            if value is None and name in EVIDENCED:  # a tag without evidence: not a fact
-                result: dict[str, Any] = {name: None}
+            if value is None and name in EVIDENCED:  # a tag without evidence: what was known stays
+                result: dict[str, Any] = {name: _before_message(tracker, name)}
             else:
                 result = getattr(self, f"validate_{name}")(value, dispatcher, tracker)
             updates.update(result)
@@ -171,6 +171,17 @@ class FactValidators:
             name = resolution.outside_names[0] if resolution.outside_names else text.strip()[:60]
             return _fail("commune", tracker, dispatcher, "utter_commune_outside", commune=name, always=True)
         return _fail("commune", tracker, dispatcher, "utter_commune_unknown", commune=text.strip()[:60])
+
+
+def _before_message(tracker: Tracker, slot: str) -> Any:
+    """The slot's value before the latest message (Rasa has already set it from the NLU's tag)."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_message = True
+        elif seen_message and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
 
 
 def _typed_text(tracker: Tracker) -> str | None:

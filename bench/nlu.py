@@ -156,7 +156,7 @@ def facts_of(entities: list[tuple[str, str]]) -> dict[str, Any]:
 def kept_facts(text: str, tagged: dict[str, Any]) -> dict[str, Any]:
     """What the bot keeps of a first message: tags with evidence, plus the facts a cue states."""
     kept = screen(tagged, text, None)
-    for fact, value in stated(kept, text, None).items():
+    for fact, value in stated(kept, text).items():
         kept.setdefault(fact, value)
     return {fact: fact_value(fact, value) for fact, value in kept.items() if fact in EVIDENCED}
 

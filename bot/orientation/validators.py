@@ -120,7 +120,11 @@ def contrat_in(message: str) -> str | None:
 
 
 def _evidence(fact: str, value: Any, message: str) -> Any:
-    """The value ``message`` supports for ``fact`` (from ``value``, the NLU's), or None."""
+    """The value ``message`` supports for ``fact`` (``value`` is the NLU's tag), or None.
+
+    A situation or a contract is read from the words of the message (the tag may be a fragment,
+    « demandeur », or a stray « J’ »): the message's own reading, when it has one, is the value.
+    """
     if fact in FLAGS:
         return value if has_cue(fact, message) else None
     if fact == "age":
@@ -147,18 +151,18 @@ def screen(slots: Mapping[str, Any], message: str | None, requested_slot: str | 
     return screened
 
 
-def stated(known: Mapping[str, Any], message: str | None, requested_slot: str | None) -> dict[str, Any]:
+def stated(known: Mapping[str, Any], message: str | None) -> dict[str, Any]:
     """The facts the message states by a cue alone, when the NLU tagged nothing for them.
 
     « j’ai arrêté le lycée », « ma fille de 17 ans », « je suis en CDD », « j’ai la RQTH », « mon
-    entreprise de plomberie » (a craft). Never over a value already ``known``, never the fact being
-    asked (its answer is the whole text).
+    entreprise de plomberie » (a craft), a typed button title (« Sorti de l’école »). Never over a
+    value already ``known``.
     """
     if message is None:
         return {}
     found: dict[str, Any] = {}
     for fact in (*EVIDENCED, "secteur"):
-        if fact == requested_slot or known.get(fact) is not None:
+        if known.get(fact) is not None:
             continue
         if fact in FLAGS:
             value: Any = True if has_cue(fact, message) else None

@@ -85,7 +85,7 @@ SCRIPTS = [
     ),
     Script(
         "resignation to retrain on a permanent contract",
-        ("Je suis salarié en CDI depuis 8 ans et je voudrais démissionner pour me reconvertir",),
+        ("Je suis salarié en CDI depuis 8 ans et je voudrais démissionner pour me reconvertir", "Non"),
         "cep_actifs",
         None,
         2,

@@ -41,7 +41,7 @@ def test_the_negatives_of_the_issue_state_no_disability_and_no_contract() -> Non
         "je cherche un emploi en intérim",
         "je veux un CDI",
     ):
-        facts = stated({}, message, None)
+        facts = stated({}, message)
         assert "handicap" not in facts and "contrat" not in facts, message
 
 
@@ -72,14 +72,14 @@ def test_button_payloads_are_explicit_choices() -> None:
 
 
 def test_facts_stated_by_a_cue_come_in_without_a_tag() -> None:
-    facts = stated({}, "J’ai une RQTH, je suis en CDD et j’ai 34 ans", None)
+    facts = stated({}, "J’ai une RQTH, je suis en CDD et j’ai 34 ans")
     assert facts == {"handicap": True, "contrat": "cdd", "age": 34}
-    assert stated({}, "ma fille de 17 ans a quitté le lycée", None) == {"statut": "parent", "age": 17}
+    assert stated({}, "ma fille de 17 ans a quitté le lycée") == {"statut": "parent", "age": 17}
 
 
-def test_a_known_fact_and_the_fact_asked_are_not_read_again() -> None:
-    assert stated({"age": 40}, "j’ai 19 ans", None) == {}
-    assert stated({}, "j’ai 19 ans", "age") == {}
+def test_a_known_fact_is_not_read_again_and_a_typed_button_title_is_read() -> None:
+    assert stated({"age": 40}, "j’ai 19 ans") == {}
+    assert stated({}, "Sorti de l’école") == {"statut": "jeune_sans_activite"}  # a typed button title
 
 
 def test_the_lexicon_reads_cues_not_words_that_contain_them() -> None:
@@ -90,11 +90,16 @@ def test_the_lexicon_reads_cues_not_words_that_contain_them() -> None:
 
 
 def test_the_trade_of_a_business_to_create_names_its_sector() -> None:
-    assert stated({}, "je veux créer mon entreprise de plomberie", None)["secteur"] == "artisanat"
-    assert stated({}, "m’installer comme maraîchère bio", None)["secteur"] == "agriculture"
-    assert "secteur" not in stated({"secteur": "artisanat"}, "ouvrir une boutique", None)
+    assert stated({}, "je veux créer mon entreprise de plomberie")["secteur"] == "artisanat"
+    assert stated({}, "m’installer comme maraîchère bio")["secteur"] == "agriculture"
+    assert "secteur" not in stated({"secteur": "artisanat"}, "ouvrir une boutique")
 
 
 def test_sms_french_states_its_facts() -> None:
-    assert stated({}, "slt g 20an jsui pa o lycee jfai rien", None) == {"statut": "jeune_sans_activite", "age": 20}
-    assert stated({}, "jsui o lycee", None) == {"statut": "scolaire"}
+    assert stated({}, "slt g 20an jsui pa o lycee jfai rien") == {"statut": "jeune_sans_activite", "age": 20}
+    assert stated({}, "jsui o lycee") == {"statut": "scolaire"}
+
+
+def test_the_words_of_the_message_name_the_situation_and_the_contract_not_the_tag() -> None:
+    assert screen({"statut": "demandeur"}, "je suis demandeur d’emploi", None) == {"statut": "demandeur_emploi"}
+    assert screen({"contrat": "cdi"}, "je suis en CDD", None) == {"contrat": "cdd"}
