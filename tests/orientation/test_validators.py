@@ -27,6 +27,8 @@ from bot.orientation.validators import ages_in, has_cue, screen, stated
         ("je n’ai pas de RQTH", {"handicap": "RQTH"}),
         ("je travaille depuis 15 ans dans la vente", {"age": "15"}),
         ("j’ai 10 ans d’expérience", {"age": "10"}),
+        ("aide-soignante auprès de personnes handicapées, je veux changer", {"handicap": "handicapées"}),
+        ("j’accompagne des élèves en situation de handicap (AESH)", {"handicap": "handicap"}),
     ],
 )
 def test_a_tag_without_evidence_sets_no_fact(message: str, tagged: dict[str, str]) -> None:
@@ -50,6 +52,7 @@ def test_the_negatives_of_the_issue_state_no_disability_and_no_contract() -> Non
     [
         ("J’ai la RQTH et je cherche un travail adapté", {"handicap": "RQTH"}, {"handicap": "RQTH"}),
         ("je suis travailleuse handicapée", {"handicap": "travailleuse handicapée"}, None),
+        ("je suis une personne handicapée", {"handicap": "handicapée"}, None),
         ("Je suis cadre dans l’industrie", {"cadre": "cadre"}, None),
         ("je suis en CDD jusqu’en mars", {"contrat": "cdd"}, {"contrat": "cdd"}),
         ("je bosse en intérim et je cherche un CDI", {"contrat": "interim"}, {"contrat": "interim"}),
