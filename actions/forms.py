@@ -42,6 +42,8 @@ ANSWER_INTENTS = {
     "deny",
 }
 INSEE_PREFIX = "insee:"
+# Rasa's graph node that reads « /intent{entities} »: its entities are the payload's.
+PAYLOAD_EXTRACTOR = "RegexMessageHandler"
 
 
 class FactValidators:
@@ -185,9 +187,15 @@ def _before_message(tracker: Tracker, slot: str) -> Any:
 
 
 def _typed_text(tracker: Tracker) -> str | None:
-    """What the person typed; None for a button payload or a typed ``/intent{…}``."""
-    text = tracker.latest_message.get("text") or ""
-    return None if text.startswith("/") else text
+    """What the person typed; None for a button payload or a typed ``/intent{…}`` that Rasa read
+    as one. Text that only looks like a payload (« /besoin{"territory": …} ») is read by the NLU
+    (bot/rasa_patches.py, « texte-commencant-par-barre »), whose entities name their extractor:
+    it is screened like any typed text, so a stray tag on a quote mark sets no fact."""
+    message = tracker.latest_message
+    text = message.get("text") or ""
+    extractors = {entity.get("extractor") for entity in message.get("entities") or []}
+    read_as_payload = text.startswith("/") and extractors <= {None, PAYLOAD_EXTRACTOR}
+    return None if read_as_payload else text
 
 
 def _answer_text(tracker: Tracker) -> str | None:
