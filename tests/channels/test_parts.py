@@ -62,16 +62,26 @@ def test_unreadable_messages_are_answered_in_french() -> None:
 
 
 def test_received_ids_are_kept_per_channel_and_forgotten_with_the_sender(database_url: str) -> None:
+    # The channels record the scoped sender id (bot/stores/scopes.py), the one an erasure names.
     store = ReceivedMessages(database_url)
-    assert store.first_time("whatsapp", "wamid.1", "33612345678")
-    assert not store.first_time("whatsapp", "wamid.1", "33612345678")
-    assert store.first_time("facebook", "wamid.1", "psid-1")
-    assert store.first_time("whatsapp", "wamid.2", "33612345678")
-    assert ReceivedMessages(database_url).first_time("whatsapp", "wamid.1", "33612345678") is False
-    assert store.forget_sender("33612345678") == 2
-    assert store.first_time("whatsapp", "wamid.1", "33612345678")
+    assert store.first_time("whatsapp", "wamid.1", "whatsapp:33612345678")
+    assert not store.first_time("whatsapp", "wamid.1", "whatsapp:33612345678")
+    assert store.first_time("facebook", "wamid.1", "facebook:psid-1")
+    assert store.first_time("whatsapp", "wamid.2", "whatsapp:33612345678")
+    assert ReceivedMessages(database_url).first_time("whatsapp", "wamid.1", "whatsapp:33612345678") is False
+    assert store.forget_sender("whatsapp:33612345678") == 2
+    assert store.first_time("whatsapp", "wamid.1", "whatsapp:33612345678")
     assert store.purge(datetime.utcnow() + timedelta(days=8)) == 2
     store.engine.dispose()
+
+
+def test_ids_recorded_before_the_scoping_get_their_channel_prefix(database_url: str) -> None:
+    store = ReceivedMessages(database_url)
+    assert store.first_time("whatsapp", "wamid.1", "33612345678")  # as a channel did before issue 14
+    reopened = ReceivedMessages(database_url)  # a replica starting with the new code
+    assert reopened.forget_sender("whatsapp:33612345678") == 1
+    store.engine.dispose()
+    reopened.engine.dispose()
 
 
 def test_channels_and_replicas_that_start_together_all_get_the_id_table(postgres_url: str) -> None:
@@ -97,9 +107,9 @@ async def test_the_erasure_of_a_conversation_forgets_its_message_ids(
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     channel = WhatsAppInput.from_credentials(None)
-    assert channel.received.first_time("whatsapp", "wamid.1", "33612345678")
-    assert await forget_everywhere("33612345678") == []
-    assert channel.received.first_time("whatsapp", "wamid.1", "33612345678")
+    assert channel.received.first_time("whatsapp", "wamid.1", "whatsapp:33612345678")
+    assert await forget_everywhere("whatsapp:33612345678") == []
+    assert channel.received.first_time("whatsapp", "wamid.1", "whatsapp:33612345678")
     channel.received.engine.dispose()
 
 
