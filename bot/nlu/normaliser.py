@@ -49,7 +49,9 @@ class TextNormaliser(GraphComponent):
         if not text:
             return
         new, offsets = normalise_with_offsets(text)
-        if new == text:
+        if new == text or not new.strip():
+            # Nothing but invisible characters (« \u200b\u200b\n »): left as typed, since a text of
+            # blanks gives spaCy no token and the featurisers would fail; the guard answers it.
             return
         message.set(TEXT, new)
         for entity in message.get(ENTITIES) or []:

@@ -37,3 +37,18 @@ def test_an_entity_after_a_shortened_acronym_stays_on_its_words() -> None:
 def test_facts_read_typed_apostrophes_and_dotted_acronyms() -> None:
     assert parse_choice("statut", "je suis demandeur d’emploi") == "demandeur_emploi"
     assert parse_choice("besoin", "V.A.E.") == parse_choice("besoin", "VAE")
+
+
+def test_a_message_of_invisible_characters_reaches_the_model_as_typed() -> None:
+    """Emptied, « \u200b\u200b\n\u200b\u200b » left spaCy no token and the server answered 503
+    (tests/production/test_bad_input.py); as typed, the guard answers it politely."""
+    from rasa.shared.nlu.constants import TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.normaliser import TextNormaliser
+
+    invisible = Message(data={TEXT: "\u200b\u200b\n\u200b\u200b"})
+    typed = Message(data={TEXT: "j’ai\u200b 19 ans"})
+    TextNormaliser().process([invisible, typed])
+    assert invisible.get(TEXT) == "\u200b\u200b\n\u200b\u200b"
+    assert typed.get(TEXT) == "j'ai 19 ans"
